@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+
+namespace BindingBehaviour.Native;
+
+/// <summary>
+/// Maps a Unix errno to the portable <see cref="SocketError"/>. .NET has this table (SocketErrorPal) but does not
+/// expose it, and <c>new SocketException(errno)</c> takes a SocketError, not an errno, so the native layer keeps its own.
+/// Numbers: Linux include/uapi/asm-generic/errno*.h; macOS bsd/sys/errno.h.
+/// </summary>
+public static class Errno
+{
+    private static readonly Dictionary<int, SocketError> Linux = new()
+    {
+        [1] = SocketError.AccessDenied, // EPERM
+        [13] = SocketError.AccessDenied, // EACCES
+        [22] = SocketError.InvalidArgument, // EINVAL
+        [24] = SocketError.TooManyOpenSockets, // EMFILE
+        [92] = SocketError.ProtocolOption, // ENOPROTOOPT
+        [95] = SocketError.OperationNotSupported, // EOPNOTSUPP
+        [97] = SocketError.AddressFamilyNotSupported, // EAFNOSUPPORT
+        [98] = SocketError.AddressAlreadyInUse, // EADDRINUSE
+        [99] = SocketError.AddressNotAvailable, // EADDRNOTAVAIL
+        [105] = SocketError.NoBufferSpaceAvailable, // ENOBUFS
+        [106] = SocketError.IsConnected, // EISCONN
+        [107] = SocketError.NotConnected, // ENOTCONN
+        [111] = SocketError.ConnectionRefused, // ECONNREFUSED
+    };
+
+    private static readonly Dictionary<int, SocketError> MacOs = new()
+    {
+        [1] = SocketError.AccessDenied,
+        [13] = SocketError.AccessDenied,
+        [22] = SocketError.InvalidArgument,
+        [24] = SocketError.TooManyOpenSockets,
+        [42] = SocketError.ProtocolOption, // ENOPROTOOPT
+        [45] = SocketError.OperationNotSupported, // ENOTSUP
+        [47] = SocketError.AddressFamilyNotSupported, // EAFNOSUPPORT
+        [48] = SocketError.AddressAlreadyInUse, // EADDRINUSE
+        [49] = SocketError.AddressNotAvailable, // EADDRNOTAVAIL
+        [55] = SocketError.NoBufferSpaceAvailable, // ENOBUFS
+        [56] = SocketError.IsConnected, // EISCONN
+        [57] = SocketError.NotConnected, // ENOTCONN
+        [61] = SocketError.ConnectionRefused, // ECONNREFUSED
+        [102] = SocketError.OperationNotSupported, // EOPNOTSUPP
+    };
+
+    public static SocketError ToSocketError(Os os, int errno)
+    {
+        var table = os == Os.OSX ? MacOs : Linux;
+        return table.TryGetValue(errno, out var error) ? error : SocketError.SocketError;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using BindingBehaviour.Native;
+
+namespace BindingBehaviour.Results;
+
+/// <summary>Reads the facts of this machine that decide binding: OS, kernel, runtime, user and the settings that matter.</summary>
+public static class RunEnvironment
+{
+    /// <summary>Linux sysctls that change bind answers; each is per network namespace except where noted in the docs.</summary>
+    public static readonly IReadOnlyList<string> LinuxSysctls =
+    [
+        "net.ipv6.bindv6only",
+        "net.ipv4.ip_local_port_range",
+        "net.ipv4.ip_local_reserved_ports",
+        "net.ipv4.ip_unprivileged_port_start",
+        "net.ipv4.ip_nonlocal_bind",
+        "net.ipv6.ip_nonlocal_bind",
+    ];
+
+    public static RunInfo Capture(DateTime utcNow)
+    {
+        var os = HostOs.Require();
+        return new RunInfo(
+            os.ToString(),
+            RuntimeInformation.OSDescription,
+            Environment.OSVersion.VersionString,
+            Kernel(os),
+            RuntimeInformation.FrameworkDescription,
+            utcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            User(os),
+            Settings(os));
+    }
+
+    public static string? ReadSysctl(string name)
+    {
+        var path = "/proc/sys/" + name.Replace('.', '/');
+        try
+        {
+            return File.Exists(path) ? Normalize(File.ReadAllText(path)) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The ephemeral port range this OS hands out for port 0, read from the OS where it can be read.</summary>
+    public static (int First, int Last)? EphemeralRange()
+    {
+        var text = HostOs.Current switch
+        {
+            Os.Linux => ReadSysctl("net.ipv4.ip_local_port_range"),
+            Os.OSX => Run("sysctl", "-n net.inet.ip.portrange.first net.inet.ip.portrange.last"),
+            _ => null,
+        };
+        var parts = text?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts is [var first, var last] && int.TryParse(first, out var a) && int.TryParse(last, out var b) ? (a, b) : null;
+    }
+
+    private static string Kernel(Os os) => os switch
+    {
+        Os.Linux => Normalize(File.ReadAllText("/proc/sys/kernel/osrelease")),
+        _ => Environment.OSVersion.Version.ToString(),
+    };
+
+    private static string User(Os os)
+    {
+        if (os == Os.Windows)
+        {
+            return "windows user";
+        }
+
+        var uid = Libc.GetEuid();
+        return uid == 0 ? "uid 0 (root)" : $"uid {uid}";
+    }
+
+    private static SortedDictionary<string, string> Settings(Os os)
+    {
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        switch (os)
+        {
+            case Os.Linux:
+                foreach (var name in LinuxSysctls)
+                {
+                    if (ReadSysctl(name) is { } value)
+                    {
+                        settings[name] = value;
+                    }
+                }
+
+                break;
+            case Os.OSX:
+                foreach (var name in new[] { "net.inet.ip.portrange.first", "net.inet.ip.portrange.last", "net.inet6.ip6.v6only" })
+                {
+                    if (Run("sysctl", "-n " + name) is { } value)
+                    {
+                        settings[name] = value;
+                    }
+                }
+
+                break;
+            case Os.Windows:
+                if (Run("netsh", "int ipv4 show dynamicport tcp") is { } range)
+                {
+                    settings["netsh int ipv4 show dynamicport tcp"] = range;
+                }
+
+                break;
+        }
+
+        return settings;
+    }
+
+    private static string? Run(string program, string arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(program, arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            });
+            if (process is null)
+            {
+                return null;
+            }
+
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit(5000);
+            return process.ExitCode == 0 ? Normalize(output) : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
+    private static string Normalize(string text) =>
+        string.Join(' ', text.Split((char[])['\t', '\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+}
