@@ -53,6 +53,18 @@ public sealed record Outcome
     public static string FormatCode(Step step, SocketError error) =>
         $"{step.ToString().ToLowerInvariant()}:{error}";
 
+    /// <summary>Reads an outcome code back into its step and error, or null for "ok" and for text that is not a code.</summary>
+    public static (Step Step, SocketError Error)? ParseCode(string code)
+    {
+        if (code == "ok" || !IsValidCode(code))
+        {
+            return null;
+        }
+
+        var colon = code.IndexOf(':', StringComparison.Ordinal);
+        return (Enum.GetValues<Step>().Single(s => s.ToString().ToLowerInvariant() == code[..colon]), Enum.Parse<SocketError>(code[(colon + 1)..]));
+    }
+
     /// <summary>Checks that a text is a well-formed outcome code ("ok" or "step:SocketError").</summary>
     public static bool IsValidCode(string code)
     {
@@ -73,6 +85,21 @@ public sealed record Outcome
             && Enum.TryParse<SocketError>(error, out var parsed)
             && Enum.IsDefined(parsed)
             && parsed.ToString() == error;
+    }
+
+    /// <summary>Runs native steps in order and stops at the first refusal, which is the outcome of the whole attempt.</summary>
+    public static Outcome Sequence(params Func<Outcome>[] steps)
+    {
+        foreach (var step in steps)
+        {
+            var outcome = step();
+            if (!outcome.Succeeded)
+            {
+                return outcome;
+            }
+        }
+
+        return Ok;
     }
 
     /// <summary>Throws when an attempt the scenario depends on was refused, so a broken setup never passes as a finding.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace BindingBehaviour.Results;
 
 // The results file: one per OS run, committed under results/ (see docs/results-schema.md).
@@ -50,8 +52,10 @@ public sealed record Expectation(string Outcome, string Source)
     public const string NotApplicable = "n/a";
     public const string AlternativeSeparator = " | ";
 
+    [JsonIgnore]
     public IReadOnlyList<string> Accepted => Outcome.Split(AlternativeSeparator);
 
+    [JsonIgnore]
     public bool IsUncertain => Accepted.Count > 1;
 
     public bool Accepts(string observed) => Accepted.Contains(observed, StringComparer.Ordinal);

@@ -1,0 +1,66 @@
+using System.Reflection;
+using BindingBehaviour.Results;
+using BindingBehaviour.Tests.Infrastructure;
+
+namespace BindingBehaviour.Tests.Engine;
+
+/// <summary>Every claim is complete and well-formed; the catalog of this run is recorded for the docs.</summary>
+public sealed class CatalogTests
+{
+    [Fact]
+    public void Every_claim_states_a_sourced_expectation_for_every_OS_on_each_of_its_layers()
+    {
+        var claims = ClaimCatalog.All;
+        claims.Should().NotBeEmpty();
+        claims.Select(c => c.Id).Should().OnlyHaveUniqueItems();
+
+        foreach (var claim in claims)
+        {
+            Topic.Find(claim.Topic).Should().NotBeNull($"{claim.Id} names topic {claim.Topic}");
+            claim.Variants.Should().NotBeEmpty($"{claim.Id} needs at least one [ClaimFact]");
+            foreach (var variant in claim.Variants)
+            {
+                variant.Expectations.Keys.Should().BeEquivalentTo(Enum.GetNames<Os>(), $"{claim.Id} ({variant.Layer}) expects something on every OS");
+                foreach (var (os, expectation) in variant.Expectations)
+                {
+                    expectation.Source.Should().NotBeNullOrWhiteSpace($"{claim.Id} ({variant.Layer}) on {os} needs a source");
+                    expectation.Accepted.Should().OnlyContain(a => a.Length > 0 && a.Trim() == a, $"{claim.Id} on {os}: \"{expectation.Outcome}\"");
+                }
+
+                variant.Code.Should().NotBeNullOrWhiteSpace();
+            }
+        }
+
+        ResultsJson.Validate(new ResultsFile(ResultsFile.SchemaId, ResultsFile.CurrentVersion,
+            RunEnvironment.Capture(DateTime.UtcNow), claims, []), "the claim catalog");
+        Run.Recorder.RecordCatalog(claims);
+    }
+
+    [Fact]
+    public void Every_claim_class_uses_a_claim_fact_per_layer_and_derives_from_ClaimTest()
+    {
+        foreach (var (type, claim) in ClaimCatalog.ClaimClasses())
+        {
+            type.Should().BeAssignableTo<ClaimTest>($"{claim.Id} records through ClaimTest");
+            var layers = type.GetMethods().Select(m => m.GetCustomAttribute<ClaimFactAttribute>()).OfType<ClaimFactAttribute>().Select(f => f.Layer);
+            layers.Should().OnlyHaveUniqueItems($"{claim.Id} has one test per layer");
+        }
+    }
+
+    [Fact]
+    public void Every_snapshot_belongs_to_a_claim_test()
+    {
+        var tests = ClaimCatalog.ClaimClasses()
+            .SelectMany(x => x.Type.GetMethods().Where(m => m.GetCustomAttribute<ClaimFactAttribute>() is not null).Select(m => $"{x.Type.Name}.{m.Name}"))
+            .ToHashSet();
+        var snapshots = Directory.Exists(Snapshot.Directory)
+            ? Directory.GetFiles(Snapshot.Directory, "*.verified.txt").Select(Path.GetFileName).OfType<string>()
+            : [];
+
+        foreach (var file in snapshots)
+        {
+            var parts = file.Split('.');
+            tests.Should().Contain($"{parts[0]}.{parts[1]}", $"{file} is a snapshot of a claim test that no longer exists");
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using BindingBehaviour.Results;
+using Xunit.Abstractions;
+
+namespace BindingBehaviour.Tests.Infrastructure;
+
+/// <summary>
+/// The base of every claim: a test observes an outcome, and this class records it, compares it with the expectation
+/// for the OS that runs it, and verifies the OS's error number and message against the per-OS snapshot.
+/// </summary>
+public abstract class ClaimTest(ITestOutputHelper output)
+{
+    protected static readonly IPAddress Loopback = IPAddress.Loopback;
+    protected static readonly IPAddress Any = IPAddress.Any;
+
+    protected ITestOutputHelper Output { get; } = output;
+
+    /// <summary>Records what the OS answered, then asserts it is what the claim expects on this OS.</summary>
+    protected void Observe(Outcome outcome, string? detail = null, [CallerMemberName] string method = "")
+    {
+        var (layer, expectation) = ExpectationFor(method);
+        Record(new Observation(Id, layer.ToString(), Observation.Observed, outcome.Code,
+            outcome.Succeeded ? null : outcome.NativeCode, outcome.Succeeded ? null : outcome.Message, detail, null));
+
+        outcome.Code.Should().BeOneOf(expectation.Accepted,
+            "the claim expects it on {0} ({1}){2}", HostOs.Require(), expectation.Source, detail is null ? "" : $"; {detail}");
+
+        if (!outcome.Succeeded)
+        {
+            Snapshot.Verify(Snapshot.OfRefusal(outcome.Code, outcome.NativeCode, outcome.Message), GetType().Name, method, HostOs.Require());
+        }
+    }
+
+    /// <summary>Records a measured value (not an outcome code), then asserts it is what the claim expects on this OS.</summary>
+    protected void ObserveValue(string value, string? detail = null, [CallerMemberName] string method = "")
+    {
+        var (layer, expectation) = ExpectationFor(method);
+        Record(new Observation(Id, layer.ToString(), Observation.Observed, value, null, null, detail, null));
+        value.Should().BeOneOf(expectation.Accepted,
+            "the claim expects it on {0} ({1}){2}", HostOs.Require(), expectation.Source, detail is null ? "" : $"; {detail}");
+    }
+
+    /// <summary>Skips, with the reason recorded for the docs, when this machine lacks what the claim needs.</summary>
+    protected void Require(bool capability, string reason, [CallerMemberName] string method = "")
+    {
+        if (capability)
+        {
+            return;
+        }
+
+        var (layer, _) = ExpectationFor(method);
+        Record(new Observation(Id, layer.ToString(), Observation.Skipped, null, null, null, null, reason));
+        Skip.If(true, reason);
+    }
+
+    private string Id => GetType().GetCustomAttribute<ClaimAttribute>()?.Id
+        ?? throw new InvalidOperationException($"{GetType().Name} has no [Claim] attribute.");
+
+    private (Layer Layer, Expectation Expectation) ExpectationFor(string method)
+    {
+        var fact = GetType().GetMethod(method)?.GetCustomAttribute<ClaimFactAttribute>()
+            ?? throw new InvalidOperationException($"{GetType().Name}.{method} is not a [ClaimFact].");
+        var variant = ClaimCatalog.For(GetType()).Variants.Single(v => v.Layer == fact.Layer.ToString());
+        var os = HostOs.Require().ToString();
+        if (!variant.Expectations.TryGetValue(os, out var expectation))
+        {
+            throw new InvalidOperationException($"{GetType().Name}.{method} states no expectation for {os}.");
+        }
+
+        if (expectation.Outcome == Expectation.NotApplicable)
+        {
+            var reason = $"does not apply on {os}: {expectation.Source}";
+            Record(new Observation(Id, fact.Layer.ToString(), Observation.Skipped, null, null, null, null, reason));
+            Skip.If(true, reason);
+        }
+
+        return (fact.Layer, expectation);
+    }
+
+    private void Record(Observation observation)
+    {
+        Run.Recorder.Record(observation);
+        Output.WriteLine($"CLAIM {observation.Claim} [{observation.Layer}] {observation.Status}: "
+            + (observation.Outcome ?? observation.SkipReason)
+            + (observation.NativeCode is { } code ? $" ({code}: {observation.Message})" : "")
+            + (observation.Detail is { } detail ? $" — {detail}" : ""));
+    }
+}
