@@ -40,7 +40,12 @@ internal static class Fixtures
         ResultsFile.SchemaId,
         ResultsFile.CurrentVersion,
         new RunInfo("Linux", "Debian GNU/Linux 12 (bookworm)", "Unix 6.1.0.0", "6.1.0-28-amd64", ".NET 10.0.0", "2025-11-27", "uid 1000",
-            new Dictionary<string, string> { ["net.ipv6.bindv6only"] = "0", ["net.ipv4.ip_local_port_range"] = "32768 60999" }),
+            new Dictionary<string, string>
+            {
+                ["net.ipv6.bindv6only"] = "0",
+                ["net.ipv4.ip_local_port_range"] = "32768 60999",
+                ["net.ipv4.ip_local_reserved_ports"] = "",
+            }),
         Claims(uncertainExpected),
         [
             Observed(UdpTwice, Layer.Native, InUse, 98, "Address already in use"),

@@ -190,6 +190,8 @@ public sealed class RenderingTests : IDisposable
         // The uncertain claim's sentence holds a '|', the Windows settings value too, and details hold line breaks.
         var index = _workspace.Read("README.md");
         Row(index, "Windows").Should().HaveCount(7);
+        Row(index, "Linux")[6].Should().Be(
+            "`net.ipv4.ip_local_port_range` = `32768 60999`<br>`net.ipv4.ip_local_reserved_ports` = (empty)<br>`net.ipv6.bindv6only` = `0`");
         var uncertainRow = index.Split('\n').Single(l => l.Contains("#reuseaddr-wildcard-then-loopback)", StringComparison.Ordinal));
         uncertainRow.Should().Contain("SO_REUSEADDR \\| the sources");
         Cells(uncertainRow).Should().HaveCount(5);

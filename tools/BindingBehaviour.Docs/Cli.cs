@@ -73,6 +73,3 @@ public static class Cli
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
 }
-
-/// <summary>A problem with the data or the files the generator works on; its message names the file.</summary>
-public sealed class DocsException(string message) : Exception(message);

@@ -82,9 +82,14 @@ internal sealed class Markdown
         return escaped.ToString();
     }
 
-    /// <summary>An inline code span that holds any text, backticks included.</summary>
+    /// <summary>An inline code span that holds any text, backticks included; "(empty)" for an empty text, which no span can show.</summary>
     public static string Code(string text)
     {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "(empty)";
+        }
+
         var single = string.Join(' ', Lines(text));
         var fence = new string('`', LongestRun(single, '`') + 1);
         var pad = single.StartsWith('`') || single.EndsWith('`') ? " " : "";
