@@ -66,11 +66,11 @@ public sealed record Observation(
     string Claim,
     string Layer,
     string Status,
-    string? Outcome,
-    int? NativeCode,
-    string? Message,
-    string? Detail,
-    string? SkipReason)
+    string? Outcome = null,
+    int? NativeCode = null,
+    string? Message = null,
+    string? Detail = null,
+    string? SkipReason = null)
 {
     public const string Observed = "observed";
     public const string Skipped = "skipped";
