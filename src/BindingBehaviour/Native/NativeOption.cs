@@ -7,6 +7,12 @@ public enum NativeOption
     ReusePort,
     ExclusiveAddressUse,
     V6Only,
+
+    /// <summary>Linux IP_FREEBIND: bind an IPv4 address this machine does not (yet) have.</summary>
+    FreeBind,
+
+    /// <summary>Linux IPV6_FREEBIND: the same for IPv6.</summary>
+    V6FreeBind,
 }
 
 /// <summary>
@@ -28,12 +34,17 @@ public static class NativeNumbers
         _ => 23,
     };
 
+    /// <summary>Whether the OS this process runs on has the option at all (SO_REUSEPORT on Windows, say, does not).</summary>
+    public static bool Exists(NativeOption option) => Option(HostOs.Require(), option) is not null;
+
     /// <summary>The (level, name) of an option on an OS, or null when that OS has no such option.</summary>
     public static (int Level, int Name)? Option(Os os, NativeOption option) => (os, option) switch
     {
         (Os.Linux, NativeOption.ReuseAddress) => (1, 2),
         (Os.Linux, NativeOption.ReusePort) => (1, 15),
         (Os.Linux, NativeOption.V6Only) => (IpProtoIpv6, 26),
+        (Os.Linux, NativeOption.FreeBind) => (0, 15), // SOL_IP, IP_FREEBIND: include/uapi/linux/in.h
+        (Os.Linux, NativeOption.V6FreeBind) => (IpProtoIpv6, 78), // IPV6_FREEBIND: include/uapi/linux/in6.h
         (Os.OSX, NativeOption.ReuseAddress) => (0xffff, 0x4),
         (Os.OSX, NativeOption.ReusePort) => (0xffff, 0x200),
         (Os.OSX, NativeOption.V6Only) => (IpProtoIpv6, 27),
