@@ -16,16 +16,21 @@ public static class DocumentedErrors
         [(Os.Linux, SocketError.AccessDenied)] = (13, "Permission denied"),
         [(Os.Linux, SocketError.InvalidArgument)] = (22, "Invalid argument"),
         [(Os.Linux, SocketError.OperationNotSupported)] = (95, "Operation not supported"),
+        [(Os.Linux, SocketError.ConnectionRefused)] = (111, "Connection refused"),
         [(Os.OSX, SocketError.AddressAlreadyInUse)] = (48, "Address already in use"),
         [(Os.OSX, SocketError.AddressNotAvailable)] = (49, "Can't assign requested address"),
         [(Os.OSX, SocketError.AccessDenied)] = (13, "Permission denied"),
         [(Os.OSX, SocketError.InvalidArgument)] = (22, "Invalid argument"),
-        [(Os.OSX, SocketError.OperationNotSupported)] = (102, "Operation not supported on socket"),
+        // .NET reports an unsupported option as ENOTSUP (45), not EOPNOTSUPP (102): SocketErrorPal.Unix.cs maps both to
+        // OperationNotSupported, and the PAL returns Error_ENOTSUP for an option it does not know.
+        [(Os.OSX, SocketError.OperationNotSupported)] = (45, "Operation not supported"),
+        [(Os.OSX, SocketError.ConnectionRefused)] = (61, "Connection refused"),
         [(Os.Windows, SocketError.AddressAlreadyInUse)] = (10048, "Only one usage of each socket address (protocol/network address/port) is normally permitted."),
         [(Os.Windows, SocketError.AddressNotAvailable)] = (10049, "The requested address is not valid in its context."),
         [(Os.Windows, SocketError.AccessDenied)] = (10013, "An attempt was made to access a socket in a way forbidden by its access permissions."),
         [(Os.Windows, SocketError.InvalidArgument)] = (10022, "An invalid argument was supplied."),
         [(Os.Windows, SocketError.OperationNotSupported)] = (10045, "The attempted operation is not supported for the type of object referenced."),
+        [(Os.Windows, SocketError.ConnectionRefused)] = (10061, "No connection could be made because the target machine actively refused it."),
     };
 
     public static (int Code, string Message)? For(Os os, SocketError error) =>

