@@ -38,7 +38,7 @@ public sealed class MatrixRunner
     public static MatrixRun Run(Layer layer, MatrixCapabilities? capabilities = null) =>
         new MatrixRunner(MatrixLayout.For(HostOs.Require(), layer)).Run(capabilities ?? MatrixCapabilities.OfThisMachine);
 
-    public MatrixRun Run(MatrixCapabilities capabilities, Func<MatrixCell, bool>? include = null)
+    public MatrixRun Run(MatrixCapabilities capabilities)
     {
         var cells = _layout.Cells;
         var predicted = new CellOutcome[cells.Count];
@@ -55,12 +55,6 @@ public sealed class MatrixRunner
         for (var i = 0; i < cells.Count; i++)
         {
             var cell = cells[i];
-            if (include is not null && !include(cell))
-            {
-                skipped[i] = "not selected";
-                continue;
-            }
-
             if (capabilities.SkipReason(cell) is { } reason)
             {
                 skipped[i] = reason;
@@ -103,7 +97,7 @@ public sealed class MatrixRunner
         using (first)
         {
             var endPoint = _firstEndPoints[a.Address.Index];
-            var outcome = SetNative(first!, a);
+            var outcome = MatrixSockets.SetNative(first!, a.Native, a.Address.IsIPv6);
             if (outcome.Succeeded)
             {
                 outcome = first!.Bind(endPoint);
@@ -135,7 +129,7 @@ public sealed class MatrixRunner
         {
             var endPoint = _secondEndPoints[b.Address.Index];
             endPoint.Port = port;
-            var outcome = SetNative(second!, b);
+            var outcome = MatrixSockets.SetNative(second!, b.Native, b.Address.IsIPv6);
             if (outcome.Succeeded)
             {
                 outcome = second!.Bind(endPoint);
@@ -150,98 +144,23 @@ public sealed class MatrixRunner
         }
     }
 
-    /// <summary>Sets the options in the TSV's order; an IPv6 socket always gets IPV6_V6ONLY explicitly, 1 or 0.</summary>
-    private static Outcome SetNative(NativeSocket socket, MatrixConfig config)
-    {
-        var options = config.Native;
-        var outcome = Outcome.Ok;
-        if ((options & NativeOptions.ReuseAddr) != 0)
-        {
-            outcome = socket.Set(NativeOption.ReuseAddress);
-        }
-
-        if (outcome.Succeeded && (options & NativeOptions.ReusePort) != 0)
-        {
-            outcome = socket.Set(NativeOption.ReusePort);
-        }
-
-        if (outcome.Succeeded && (options & NativeOptions.ExclusiveAddrUse) != 0)
-        {
-            outcome = socket.Set(NativeOption.ExclusiveAddressUse);
-        }
-
-        if (outcome.Succeeded && config.Address.IsIPv6)
-        {
-            outcome = socket.Set(NativeOption.V6Only, (options & NativeOptions.V6Only) != 0 ? 1 : 0);
-        }
-
-        return outcome;
-    }
-
     private static CellOutcome RunManaged(MatrixCell cell)
     {
-        Socket? first = null;
-        Socket? second = null;
-        try
+        var a = cell.A;
+        var outcome = MatrixSockets.OpenManaged(a.Transport, new IPEndPoint(a.Address.Address, 0), a.Managed, a.Listening, out var first);
+        if (!outcome.Succeeded)
         {
-            var outcome = OpenManaged(cell.A, 0, ref first);
-            if (!outcome.Succeeded)
-            {
-                return CellOutcome.From(outcome, first: true);
-            }
+            return CellOutcome.From(outcome, first: true);
+        }
 
+        using (first)
+        {
+            var b = cell.B;
             var port = ((IPEndPoint)first!.LocalEndPoint!).Port;
-            return CellOutcome.From(OpenManaged(cell.B, port, ref second));
-        }
-        finally
-        {
-            first?.Dispose();
+            outcome = MatrixSockets.OpenManaged(b.Transport, new IPEndPoint(b.Address.Address, port), b.Managed, b.Listening, out var second);
             second?.Dispose();
+            return CellOutcome.From(outcome);
         }
-    }
-
-    /// <summary>The C# a user writes: new Socket, the options of the managed vocabulary, Bind, Listen.</summary>
-    private static Outcome OpenManaged(MatrixConfig config, int port, ref Socket? socket)
-    {
-        try
-        {
-            socket = config.Transport == Transport.Tcp
-                ? new Socket(config.Address.Family, SocketType.Stream, ProtocolType.Tcp)
-                : new Socket(config.Address.Family, SocketType.Dgram, ProtocolType.Udp);
-        }
-        catch (SocketException e)
-        {
-            return Outcome.From(Step.Create, e);
-        }
-
-        var s = socket;
-        var options = config.Managed;
-        return Managed.Steps(
-            (Step.SetOption, () =>
-            {
-                if ((options & ManagedOptions.ReuseAddress) != 0)
-                {
-                    s.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                }
-
-                if ((options & ManagedOptions.ExclusiveAddressUse) != 0)
-                {
-                    s.ExclusiveAddressUse = true;
-                }
-
-                if ((options & ManagedOptions.DualMode) != 0)
-                {
-                    s.DualMode = true;
-                }
-            }),
-            (Step.Bind, () => s.Bind(new IPEndPoint(config.Address.Address, port))),
-            (Step.Listen, () =>
-            {
-                if (config.Listening)
-                {
-                    s.Listen();
-                }
-            }));
     }
 }
 

@@ -109,14 +109,17 @@ public static class ProbeRunner
             return (opened, null, null);
         }
 
-        var options = (NativeOptions)socket.Options;
-        var outcome = Outcome.Sequence(
-            () => (options & NativeOptions.ReuseAddr) != 0 ? native!.Set(NativeOption.ReuseAddress) : Outcome.Ok,
-            () => (options & NativeOptions.ReusePort) != 0 ? native!.Set(NativeOption.ReusePort) : Outcome.Ok,
-            () => (options & NativeOptions.ExclusiveAddrUse) != 0 ? native!.Set(NativeOption.ExclusiveAddressUse) : Outcome.Ok,
-            () => socket.Family == AddressFamily.InterNetworkV6 ? native!.Set(NativeOption.V6Only, (options & NativeOptions.V6Only) != 0 ? 1 : 0) : Outcome.Ok,
-            () => native!.Bind(socket.Address, port),
-            () => socket.Listen ? native!.Listen() : Outcome.Ok);
+        var outcome = MatrixSockets.SetNative(native!, (NativeOptions)socket.Options, socket.Family == AddressFamily.InterNetworkV6);
+        if (outcome.Succeeded)
+        {
+            outcome = native!.Bind(socket.Address, port);
+        }
+
+        if (outcome.Succeeded && socket.Listen)
+        {
+            outcome = native!.Listen();
+        }
+
         if (!outcome.Succeeded)
         {
             native!.Dispose();
@@ -128,51 +131,7 @@ public static class ProbeRunner
 
     private static (Outcome Outcome, IPEndPoint? Local, IDisposable? Handle) RunManaged(ProbeSocket socket, int port)
     {
-        Socket managed;
-        try
-        {
-            managed = socket.Transport == Transport.Tcp
-                ? new Socket(socket.Family, SocketType.Stream, ProtocolType.Tcp)
-                : new Socket(socket.Family, SocketType.Dgram, ProtocolType.Udp);
-        }
-        catch (SocketException e)
-        {
-            return (Outcome.From(Step.Create, e), null, null);
-        }
-
-        var options = (ManagedOptions)socket.Options;
-        var outcome = Managed.Steps(
-            (Step.SetOption, () =>
-            {
-                if ((options & ManagedOptions.ReuseAddress) != 0)
-                {
-                    managed.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                }
-
-                if ((options & ManagedOptions.ExclusiveAddressUse) != 0)
-                {
-                    managed.ExclusiveAddressUse = true;
-                }
-
-                if ((options & ManagedOptions.DualMode) != 0)
-                {
-                    managed.DualMode = true;
-                }
-            }),
-            (Step.Bind, () => managed.Bind(new IPEndPoint(socket.Address, port))),
-            (Step.Listen, () =>
-            {
-                if (socket.Listen)
-                {
-                    managed.Listen();
-                }
-            }));
-        if (!outcome.Succeeded)
-        {
-            managed.Dispose();
-            return (outcome, null, null);
-        }
-
-        return (outcome, (IPEndPoint)managed.LocalEndPoint!, managed);
+        var outcome = MatrixSockets.OpenManaged(socket.Transport, new IPEndPoint(socket.Address, port), (ManagedOptions)socket.Options, socket.Listen, out var managed);
+        return (outcome, (IPEndPoint?)managed?.LocalEndPoint, managed);
     }
 }
