@@ -17,7 +17,7 @@ public static class MatrixSvg
     private const int AddressLabel = 118;
     private const int ConfigLabel = 74;
     private const int ColumnLabel = 70;
-    private const int ColumnGroupLabel = 18;
+    private const int ColumnGroupLabel = 30;
 
     /// <summary>Fixed colours for the outcomes every OS shows, so that two drawings read alike.</summary>
     private static readonly (string Code, string Colour, string Meaning)[] Known =
@@ -72,11 +72,15 @@ public static class MatrixSvg
         svg.Append(CultureInfo.InvariantCulture, $"<text class=\"s\" x=\"8\" y=\"37\">rows: socket A ({MatrixWords.Proto(protoA)}, bound first, listening if marked L); columns: socket B ({MatrixWords.Proto(protoB)}, binds A's port); {pair.Count} cells</text>\n");
 
         // Column labels: the address over each group, the options and state of each column, written upwards.
-        foreach (var group in Groups(columnConfigs))
+        // Address labels wider than their group (three UDP columns, say) alternate between two lines so they never overlap.
+        var columnGroups = Groups(columnConfigs).ToList();
+        var stagger = columnGroups.Any(g => LabelWidth(g.Address.Text) > xs[g.End - 1] + cellW - xs[g.Start]);
+        for (var g = 0; g < columnGroups.Count; g++)
         {
+            var group = columnGroups[g];
             var left = xs[group.Start];
             var right = xs[group.End - 1] + cellW;
-            var labelY = Title + ColumnGroupLabel - 5;
+            var labelY = Title + ColumnGroupLabel - 5 - (stagger && g % 2 == 0 ? 13 : 0);
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"g\" x=\"{(left + right) / 2}\" y=\"{labelY}\" text-anchor=\"middle\">{Escape(group.Address.Text)}</text>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{labelY + 3}\" x2=\"{right}\" y2=\"{labelY + 3}\" stroke=\"#888\"/>\n");
         }
@@ -275,6 +279,9 @@ public static class MatrixSvg
             }
         }
     }
+
+    /// <summary>About how wide an 11px bold label is: wide enough to decide whether labels would overlap.</summary>
+    private static int LabelWidth(string text) => (text.Length * 7) + 4;
 
     private static string Escape(string text) => SecurityElement.Escape(text) ?? "";
 }
