@@ -9,8 +9,14 @@ namespace BindingBehaviour.Probe;
 /// <summary>Bad probe arguments: one line that says what is wrong; the command line exits with code 2.</summary>
 public sealed class ProbeUsageException(string message) : Exception(message);
 
+/// <summary>One step of a probe sequence: a socket, or a later listen on an earlier socket.</summary>
+public abstract record ProbeStep;
+
+/// <summary>A later <c>listen N</c> on socket N (counting sockets from 1), once other sockets have bound.</summary>
+public sealed record ProbeListen(int Socket) : ProbeStep;
+
 /// <summary>One socket of a probe sequence: <c>tcp 127.0.0.1:0 +reuseaddr listen</c>.</summary>
-public sealed record ProbeSocket(Transport Transport, IPAddress Address, int? Port, int Options, bool Listen)
+public sealed record ProbeSocket(Transport Transport, IPAddress Address, int? Port, int Options, bool Listen) : ProbeStep
 {
     /// <summary>True when the port is "same": the port the first socket got.</summary>
     public bool SamePort => Port is null;
@@ -30,7 +36,11 @@ public sealed record ProbeSocket(Transport Transport, IPAddress Address, int? Po
 public abstract record ProbeCommand(Layer Layer, bool Json);
 
 /// <summary>Run sockets in order on this machine and show each step's outcome beside the model's prediction.</summary>
-public sealed record ProbeSequenceCommand(Layer Layer, bool Json, IReadOnlyList<ProbeSocket> Sockets) : ProbeCommand(Layer, Json);
+public sealed record ProbeSequenceCommand(Layer Layer, bool Json, IReadOnlyList<ProbeStep> Steps) : ProbeCommand(Layer, Json)
+{
+    /// <summary>The sockets of the sequence, in order: socket N of a <see cref="ProbeListen"/> is Sockets[N - 1].</summary>
+    public IReadOnlyList<ProbeSocket> Sockets { get; } = [.. Steps.OfType<ProbeSocket>()];
+}
 
 /// <summary>Run the whole matrix; write the TSV and drawings to <see cref="Out"/>, or measure with <see cref="BenchRuns"/>.</summary>
 public sealed record ProbeMatrixCommand(Layer Layer, bool Json, string? Out, int? BenchRuns) : ProbeCommand(Layer, Json);
@@ -38,7 +48,8 @@ public sealed record ProbeMatrixCommand(Layer Layer, bool Json, string? Out, int
 /// <summary>
 /// The probe's syntax:
 /// <code>
-/// probe [--layer native|managed] [--json] SOCKET [, SOCKET ...]
+/// probe [--layer native|managed] [--json] STEP [, STEP ...]
+///   STEP = SOCKET, or "listen N": socket N (counting from 1) listens now, after the sockets before this step bound
 ///   SOCKET = tcp|udp ADDRESS:PORT [+OPTION ...] [listen]
 ///   ADDRESS = an IPv4 address, or an IPv6 address in brackets: 127.0.0.1, [::1], [::ffff:127.0.0.1]
 ///   PORT = a number (0 lets the OS choose) or "same": the port the first socket got
@@ -46,19 +57,21 @@ public sealed record ProbeMatrixCommand(Layer Layer, bool Json, string? Out, int
 ///   OPTION, managed = +reuseaddress +exclusiveaddressuse +dualmode      (an IPv6 socket without +dualmode keeps .NET's default)
 /// probe matrix [--layer native|managed] [--out DIR] [--bench [RUNS]] [--json]
 /// </code>
-/// A new socket starts at each "tcp" or "udp"; commas between sockets are optional.
+/// A new socket starts at each "tcp" or "udp"; commas between steps are optional.
 /// </summary>
 public static class ProbeArguments
 {
     public const string Usage = """
-        usage: probe [--layer native|managed] [--json] SOCKET [, SOCKET ...]
+        usage: probe [--layer native|managed] [--json] STEP [, STEP ...]
                probe matrix [--layer native|managed] [--out DIR] [--bench [RUNS]] [--json]
+          STEP    SOCKET, or listen N (socket N listens now)
           SOCKET  tcp|udp ADDRESS:PORT [+OPTION ...] [listen]     e.g. tcp 127.0.0.1:0 +reuseaddr listen, tcp [::]:same +v6only
           PORT    a number (0: the OS chooses) or same (the port the first socket got)
           native options   +reuseaddr +reuseport +exclusiveaddruse +v6only (IPv6 without +v6only: IPV6_V6ONLY=0)
           managed options  +reuseaddress +exclusiveaddressuse +dualmode (IPv6 without +dualmode: .NET's default, DualMode off)
         examples: probe udp 127.0.0.1:0 udp 127.0.0.1:same
                   probe tcp 127.0.0.1:0 listen, udp 127.0.0.1:same
+                  probe tcp 127.0.0.1:0 +reuseaddr, tcp 127.0.0.1:same +reuseaddr, listen 1, listen 2
                   probe matrix --layer native --out results/matrix
         """;
 
@@ -144,7 +157,7 @@ public static class ProbeArguments
         ? string.Join(' ', NativeTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token))
         : string.Join(' ', ManagedTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token));
 
-    private static List<ProbeSocket> ParseSockets(Layer layer, List<string> args)
+    private static List<ProbeStep> ParseSockets(Layer layer, List<string> args)
     {
         // Commas may stand alone or stick to a word ("listen,"): they only separate, so split them off.
         var tokens = args.SelectMany(a => a.Split(',')).Select(t => t.Trim()).Where(t => t.Length > 0).ToList();
@@ -153,15 +166,34 @@ public static class ProbeArguments
             throw new ProbeUsageException("no socket given; start with tcp or udp, e.g. probe udp 127.0.0.1:0 udp 127.0.0.1:same");
         }
 
+        var steps = new List<ProbeStep>();
         var sockets = new List<ProbeSocket>();
         var i = 0;
         while (i < tokens.Count)
         {
+            if (IsListenStep(tokens, i))
+            {
+                var number = int.Parse(tokens[i + 1], CultureInfo.InvariantCulture);
+                if (number < 1 || number > sockets.Count)
+                {
+                    throw new ProbeUsageException($"listen {number}: there is no socket {number} before this step");
+                }
+
+                if (sockets[number - 1].Transport != Transport.Tcp)
+                {
+                    throw new ProbeUsageException($"listen {number}: socket {number} is udp; listen is for tcp sockets only");
+                }
+
+                steps.Add(new ProbeListen(number));
+                i += 2;
+                continue;
+            }
+
             var protocol = tokens[i].ToLowerInvariant() switch
             {
                 "tcp" => Transport.Tcp,
                 "udp" => Transport.Udp,
-                _ => throw new ProbeUsageException($"expected tcp or udp to start socket {sockets.Count + 1}, not {Quote(tokens[i])}"),
+                _ => throw new ProbeUsageException($"expected tcp, udp or listen N to start step {steps.Count + 1}, not {Quote(tokens[i])}"),
             };
             if (++i >= tokens.Count)
             {
@@ -176,7 +208,7 @@ public static class ProbeArguments
 
             var options = 0;
             var listen = false;
-            while (i < tokens.Count && tokens[i].ToLowerInvariant() is not ("tcp" or "udp"))
+            while (i < tokens.Count && tokens[i].ToLowerInvariant() is not ("tcp" or "udp") && !IsListenStep(tokens, i))
             {
                 var token = tokens[i++].ToLowerInvariant();
                 if (token == "listen")
@@ -197,11 +229,19 @@ public static class ProbeArguments
                 throw new ProbeUsageException($"socket {sockets.Count + 1}: {OptionTokens(layer, v6Flag)} is for IPv6 addresses only");
             }
 
-            sockets.Add(new ProbeSocket(protocol, address, port, options, listen));
+            var socket = new ProbeSocket(protocol, address, port, options, listen);
+            sockets.Add(socket);
+            steps.Add(socket);
         }
 
-        return sockets;
+        return steps;
     }
+
+    /// <summary>"listen" followed by a number is a step of its own; "listen" alone belongs to the socket before it.</summary>
+    private static bool IsListenStep(List<string> tokens, int i) =>
+        tokens[i].Equals("listen", StringComparison.OrdinalIgnoreCase)
+        && i + 1 < tokens.Count
+        && int.TryParse(tokens[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     private static int ParseOption(Layer layer, string token, int socket)
     {

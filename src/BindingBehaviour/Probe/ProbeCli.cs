@@ -56,13 +56,13 @@ public static class ProbeCli
         var rows = result.Steps.Select((s, i) => (
             Number: (i + 1).ToString(CultureInfo.InvariantCulture),
             Socket: s.Described,
-            Observed: s.Observed is null ? "not run: the first socket holds no port to share"
-                : s.Observed.Succeeded ? $"ok, bound {s.LocalEndPoint}"
+            Observed: s.Observed is null ? (s.Step is ProbeListen ? "not run: that socket holds nothing" : "not run: the first socket holds no port to share")
+                : s.Observed.Succeeded ? (s.Step is ProbeListen ? "ok, listening" : $"ok, bound {s.LocalEndPoint}")
                 : $"{s.ObservedCode} ({s.Observed.NativeCode}: {s.Observed.Message})",
-            Model: s.Predicted.Code + (s.Agrees ? "" : "   <- differs"))).ToList();
-        var socketWidth = Math.Max("socket".Length, rows.Max(r => r.Socket.Length));
+            Model: s.PredictedCode + (s.Agrees ? "" : "   <- differs"))).ToList();
+        var socketWidth = Math.Max("step".Length, rows.Max(r => r.Socket.Length));
         var observedWidth = Math.Max("observed".Length, rows.Max(r => r.Observed.Length));
-        text.Append(CultureInfo.InvariantCulture, $"#  {"socket".PadRight(socketWidth)}  {"observed".PadRight(observedWidth)}  model\n");
+        text.Append(CultureInfo.InvariantCulture, $"#  {"step".PadRight(socketWidth)}  {"observed".PadRight(observedWidth)}  model\n");
         foreach (var row in rows)
         {
             text.Append(CultureInfo.InvariantCulture, $"{row.Number,-2} {row.Socket.PadRight(socketWidth)}  {row.Observed.PadRight(observedWidth)}  {row.Model}\n");
@@ -98,11 +98,11 @@ public static class ProbeCli
             }
 
             json.WriteBoolean("agreesWithModel", result.AgreesWithModel);
-            json.WriteStartArray("sockets");
+            json.WriteStartArray("steps");
             foreach (var step in result.Steps)
             {
                 json.WriteStartObject();
-                json.WriteString("socket", step.Described);
+                json.WriteString("step", step.Described);
                 json.WriteString("observed", step.ObservedCode);
                 json.WriteNumber("nativeCode", step.Observed?.NativeCode ?? 0);
                 json.WriteString("message", step.Observed?.Message ?? "");
@@ -115,7 +115,7 @@ public static class ProbeCli
                     json.WriteNull("localEndPoint");
                 }
 
-                json.WriteString("predicted", step.Predicted.Code);
+                json.WriteString("predicted", step.PredictedCode);
                 json.WriteBoolean("agrees", step.Agrees);
                 json.WriteEndObject();
             }

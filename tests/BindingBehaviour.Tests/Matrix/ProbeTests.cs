@@ -24,6 +24,9 @@ public sealed class ProbeTests
     [InlineData("--frobnicate udp 127.0.0.1:0")]
     [InlineData("udp 127.0.0.1:0 --out somewhere")]
     [InlineData("matrix --bench 0")]
+    [InlineData("listen 1 tcp 127.0.0.1:0")]
+    [InlineData("tcp 127.0.0.1:0 listen 2")]
+    [InlineData("udp 127.0.0.1:0 udp 127.0.0.1:same listen 1")]
     public void Bad_arguments_get_one_usage_line_and_exit_code_2(string arguments)
     {
         var (code, stdout, stderr) = Run(arguments);
@@ -63,7 +66,7 @@ public sealed class ProbeTests
 
         code.Should().Be(0);
         var json = System.Text.Json.JsonDocument.Parse(stdout).RootElement;
-        var sockets = json.GetProperty("sockets");
+        var sockets = json.GetProperty("steps");
         sockets[0].GetProperty("observed").GetString().Should().Be("ok");
         sockets[1].GetProperty("observed").GetString().Should().Be("bind:AddressAlreadyInUse");
         sockets[1].GetProperty("predicted").GetString().Should().Be("bind:AddressAlreadyInUse");
@@ -91,6 +94,36 @@ public sealed class ProbeTests
 
         result.Steps.Select(s => s.ObservedCode).Should().Equal("ok", "ok", "bind:AddressAlreadyInUse");
         result.AgreesWithModel.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_later_listen_is_a_step_of_its_own()
+    {
+        var command = (ProbeSequenceCommand)ProbeArguments.Parse(Split("tcp 127.0.0.1:0 +reuseaddr listen, tcp 127.0.0.1:same listen 1 listen 2"));
+
+        command.Steps.Should().HaveCount(4);
+        command.Sockets.Should().HaveCount(2);
+        command.Sockets[0].Listen.Should().BeTrue("listen without a number belongs to its socket");
+        command.Steps[2].Should().Be(new ProbeListen(1));
+        command.Steps[3].Should().Be(new ProbeListen(2));
+    }
+
+    [SkippableFact]
+    public void Linux_checks_the_port_again_at_listen_so_the_second_listener_is_refused_there()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "The listen-time check is Linux's (inet_csk_listen_start); BSD and Windows answer differently.");
+
+        // claims-catalog C09: SO_REUSEADDR on both lets both bind while neither listens; the second listen is refused.
+        var native = ProbeRunner.Run((ProbeSequenceCommand)ProbeArguments.Parse(
+            Split("tcp 127.0.0.1:0 +reuseaddr, tcp 127.0.0.1:same +reuseaddr, listen 1, listen 2")));
+        native.Steps.Select(s => s.ObservedCode).Should().Equal("ok", "ok", "ok", "listen:AddressAlreadyInUse");
+        native.AgreesWithModel.Should().BeTrue();
+
+        // claims-catalog C38: the same in plain .NET, which sets SO_REUSEADDR before every TCP bind.
+        var managed = ProbeRunner.Run((ProbeSequenceCommand)ProbeArguments.Parse(
+            Split("--layer managed tcp 127.0.0.1:0, tcp 127.0.0.1:same, listen 1, listen 2")));
+        managed.Steps.Select(s => s.ObservedCode).Should().Equal("ok", "ok", "ok", "listen:AddressAlreadyInUse");
+        managed.AgreesWithModel.Should().BeTrue();
     }
 
     private static (int Code, string Stdout, string Stderr) Run(string arguments)
