@@ -126,8 +126,6 @@ public static class ProbeArguments
                     }
 
                     break;
-                case "-h" or "--help":
-                    throw new ProbeUsageException("help requested");
                 default:
                     if (args[i].StartsWith("--", StringComparison.Ordinal))
                     {

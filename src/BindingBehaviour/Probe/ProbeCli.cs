@@ -9,7 +9,7 @@ namespace BindingBehaviour.Probe;
 /// <summary>
 /// The probe's entry point, shared by tools/BindingBehaviour.Probe and the tests: parses the arguments, runs the
 /// sockets (or the matrix) on this machine and prints each step's outcome beside the model's prediction.
-/// Exit codes: 0 when it ran (whatever the OS answered), 2 for bad arguments (one usage line on stderr).
+/// Exit codes: 0 when it ran (whatever the OS answered) or printed --help, 2 for bad arguments (one usage line on stderr).
 /// </summary>
 public static class ProbeCli
 {
@@ -17,6 +17,12 @@ public static class ProbeCli
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
+        if (args.Any(a => a is "-h" or "--help"))
+        {
+            stdout.WriteLine(ProbeArguments.Usage);
+            return 0;
+        }
+
         ProbeCommand command;
         try
         {
@@ -25,11 +31,6 @@ public static class ProbeCli
         catch (ProbeUsageException e)
         {
             stderr.WriteLine($"probe: {e.Message} (run probe --help for the syntax)");
-            if (e.Message == "help requested")
-            {
-                stderr.WriteLine(ProbeArguments.Usage);
-            }
-
             return UsageError;
         }
 
