@@ -19,6 +19,9 @@ public enum Transport
 public sealed unsafe class NativeSocket : IDisposable
 {
     private static readonly ConcurrentDictionary<int, string> Messages = new();
+
+    // Outcome is immutable, so one instance per (step, errno) serves every refusal: a refused call allocates nothing.
+    private static readonly ConcurrentDictionary<(Step, int), Outcome> Refusals = new();
     private readonly Os _os;
     private int _fd = -1;
     private Socket? _socket;
@@ -139,7 +142,30 @@ public sealed unsafe class NativeSocket : IDisposable
         }
     }
 
-    public int LocalPort => LocalEndPoint.Port;
+    /// <summary>The bound port, read with getsockname into a stack buffer: no allocation (the matrix reads it once per cell).</summary>
+    public int LocalPort
+    {
+        get
+        {
+            if (_socket is not null)
+            {
+                return LocalEndPoint.Port;
+            }
+
+            Span<byte> buffer = stackalloc byte[SockAddr.MaxLength];
+            uint length = SockAddr.MaxLength;
+            fixed (byte* address = buffer)
+            {
+                if (Libc.GetSockName(_fd, address, &length) != 0)
+                {
+                    throw new InvalidOperationException($"getsockname failed: {LastError(Step.Bind)}");
+                }
+            }
+
+            // The port sits at bytes 2-3 in network order in sockaddr_in and sockaddr_in6, on Linux and BSD alike.
+            return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
+        }
+    }
 
     /// <summary>
     /// Hands the socket to .NET for traffic (send, receive, accept, connect) once the binding is done.
@@ -210,7 +236,7 @@ public sealed unsafe class NativeSocket : IDisposable
     private Outcome LastError(Step step)
     {
         var errno = Marshal.GetLastPInvokeError();
-        var message = Messages.GetOrAdd(errno, Marshal.GetPInvokeErrorMessage);
-        return Outcome.Refused(step, Errno.ToSocketError(_os, errno), errno, message);
+        return Refusals.GetOrAdd((step, errno), static (key, os) =>
+            Outcome.Refused(key.Item1, Errno.ToSocketError(os, key.Item2), key.Item2, Messages.GetOrAdd(key.Item2, Marshal.GetPInvokeErrorMessage)), _os);
     }
 }

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using BindingBehaviour.Native;
+
+namespace BindingBehaviour.Matrix;
+
+/// <summary>How the matrix and the probe open one socket on each layer, so both run exactly the same calls.</summary>
+public static class MatrixSockets
+{
+    /// <summary>
+    /// Native: sets the options in the TSV's order (REUSEADDR, REUSEPORT, EXCLUSIVEADDRUSE); an IPv6 socket always gets
+    /// IPV6_V6ONLY explicitly, 1 or 0, whatever the OS default.
+    /// </summary>
+    public static Outcome SetNative(NativeSocket socket, NativeOptions options, bool ipv6)
+    {
+        var outcome = Outcome.Ok;
+        if ((options & NativeOptions.ReuseAddr) != 0)
+        {
+            outcome = socket.Set(NativeOption.ReuseAddress);
+        }
+
+        if (outcome.Succeeded && (options & NativeOptions.ReusePort) != 0)
+        {
+            outcome = socket.Set(NativeOption.ReusePort);
+        }
+
+        if (outcome.Succeeded && (options & NativeOptions.ExclusiveAddrUse) != 0)
+        {
+            outcome = socket.Set(NativeOption.ExclusiveAddressUse);
+        }
+
+        if (outcome.Succeeded && ipv6)
+        {
+            outcome = socket.Set(NativeOption.V6Only, (options & NativeOptions.V6Only) != 0 ? 1 : 0);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Managed: the C# a user writes. <c>new Socket(...)</c>, then the managed options (<c>ReuseAddress</c> through
+    /// <c>SetSocketOption</c>, <c>ExclusiveAddressUse = true</c>, <c>DualMode = true</c>), <c>Bind</c>, and <c>Listen()</c>
+    /// when asked. On success the socket is returned open; on a refusal it is disposed.
+    /// </summary>
+    public static Outcome OpenManaged(Transport transport, IPEndPoint endPoint, ManagedOptions options, bool listen, out Socket? socket)
+    {
+        socket = null;
+        Socket created;
+        try
+        {
+            created = transport == Transport.Tcp
+                ? new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+                : new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        }
+        catch (SocketException e)
+        {
+            return Outcome.From(Step.Create, e);
+        }
+
+        var outcome = Managed.Steps(
+            (Step.SetOption, () => SetManaged(created, options)),
+            (Step.Bind, () => created.Bind(endPoint)),
+            (Step.Listen, () => ListenIf(created, listen)));
+        if (!outcome.Succeeded)
+        {
+            created.Dispose();
+            return outcome;
+        }
+
+        socket = created;
+        return outcome;
+    }
+
+    private static void SetManaged(Socket socket, ManagedOptions options)
+    {
+        if ((options & ManagedOptions.ReuseAddress) != 0)
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        }
+
+        if ((options & ManagedOptions.ExclusiveAddressUse) != 0)
+        {
+            socket.ExclusiveAddressUse = true;
+        }
+
+        if ((options & ManagedOptions.DualMode) != 0)
+        {
+            socket.DualMode = true;
+        }
+    }
+
+    private static void ListenIf(Socket socket, bool listen)
+    {
+        if (listen)
+        {
+            socket.Listen();
+        }
+    }
+}

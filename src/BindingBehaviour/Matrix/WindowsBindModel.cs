@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Sockets;
+using BindingBehaviour.Native;
+
+namespace BindingBehaviour.Matrix;
+
+/// <summary>
+/// Windows, from Microsoft's documentation: "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (MicrosoftDocs/win32
+/// desktop-src/WinSock/using-so-reuseaddr-and-so-exclusiveaddruse.md), the Server 2003-and-later table for two sockets of
+/// the same user (re-typed as data below, as in claims-catalog C22), and "Dual-Stack Sockets for IPv6 Winsock Applications"
+/// for IPv6. Not yet observed: the Windows CI run settles it.
+/// </summary>
+public sealed class WindowsBindModel : BindModel
+{
+    public static readonly WindowsBindModel Instance = new();
+
+    private const char Ok = 'S';
+    private const char InUse = 'U';
+    private const char Access = 'A';
+
+    /// <summary>
+    /// Rows: the first bind; columns: the second. Order: Default-Wildcard, Default-Specific, REUSEADDR-W, REUSEADDR-S,
+    /// EXCLUSIVEADDRUSE-W, EXCLUSIVEADDRUSE-S. S = success, U = WSAEADDRINUSE (10048), A = WSAEACCES (10013).
+    /// "Specific" against "specific" means the same address; two different specific addresses never conflict.
+    /// </summary>
+    private static readonly string[] SameUserTable =
+    [
+        "USASUS", // Default-W
+        "SUSAUU", // Default-S
+        "USSSUS", // REUSEADDR-W
+        "SUSSUU", // REUSEADDR-S
+        "UAAAUA", // EXCLUSIVEADDRUSE-W
+        "SUSAUU", // EXCLUSIVEADDRUSE-S
+    ];
+
+    private WindowsBindModel()
+    {
+    }
+
+    public override Os Os => Os.Windows;
+
+    public override string Title => "Windows: Microsoft's SO_REUSEADDR / SO_EXCLUSIVEADDRUSE tables (same user, Server 2003 and later)";
+
+    public override NativeOptions Supported => NativeOptions.ReuseAddr | NativeOptions.ExclusiveAddrUse | NativeOptions.V6Only;
+
+    public override string Description => """
+        **Windows** follows Microsoft's published table for two sockets of the same user (Windows Server 2003 and later,
+        "enhanced socket security"). Each bind is a *default*, *SO_REUSEADDR* or *SO_EXCLUSIVEADDRUSE* bind to a
+        *wildcard* or a *specific* address; the table gives the second bind's answer for every pair:
+
+        | first \ second | Default W | Default S | REUSEADDR W | REUSEADDR S | EXCL W | EXCL S |
+        |---|---|---|---|---|---|---|
+        | Default W | INUSE | ok | ACCESS | ok | INUSE | ok |
+        | Default S | ok | INUSE | ok | ACCESS | INUSE | INUSE |
+        | REUSEADDR W | INUSE | ok | ok | ok | INUSE | ok |
+        | REUSEADDR S | ok | INUSE | ok | ok | INUSE | INUSE |
+        | EXCL W | INUSE | ACCESS | ACCESS | ACCESS | INUSE | ACCESS |
+        | EXCL S | ok | INUSE | ok | ACCESS | INUSE | INUSE |
+
+        (INUSE = WSAEADDRINUSE 10048, `AddressAlreadyInUse`; ACCESS = WSAEACCES 10013, `AccessDenied`.) Unlike Linux and
+        macOS, a default wildcard and a default specific bind coexist, in either order; taking over an identical binding
+        with SO_REUSEADDR needs the first socket to have set it too.
+
+        IPv6 ("Dual-Stack Sockets for IPv6 Winsock Applications"): a dual-stack socket (IPV6_V6ONLY=0) bound to `[::]`
+        reserves the port on both the IPv4 and the IPv6 stack, and both checks must pass; a V6ONLY `[::]` and `[::1]`
+        reserve IPv6 only; a v4-mapped address on a dual-stack socket is its IPv4 address (assumed for `[::ffff:0.0.0.0]`
+        too: the IPv4 wildcard); a v4-mapped address on an IPv6-only socket fails (modelled as `AddressNotAvailable`, the
+        exact code is unverified). Windows has no SO_REUSEPORT, and SO_REUSEADDR with SO_EXCLUSIVEADDRUSE on one socket
+        is refused by setsockopt (WSAEINVAL). The listen state is not in the table and is not modelled (Winsock may report
+        a wildcard conflict late, at listen). TCP and UDP have separate port spaces.
+
+        Sources: Microsoft Learn "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (2018 page, table for Server 2003 and later,
+        same user); "Dual-Stack Sockets for IPv6 Winsock Applications"; the Winsock `bind` and error-code references.
+        Not yet observed: the table is older than Windows 11, and trio's notes (python-trio/trio notes-to-self) found parts
+        of the older tables wrong.
+        """;
+
+    public override CellOutcome Bind(SocketSpec socket, IReadOnlyList<SocketSpec> bound)
+    {
+        if (socket.ReuseAddr && socket.Exclusive)
+        {
+            return CellOutcome.Refused(Step.SetOption, SocketError.InvalidArgument);
+        }
+
+        if (socket.IsIPv6 && socket.V6Only && IsV4Mapped(socket.Address))
+        {
+            return CellOutcome.Refused(Step.Bind, SocketError.AddressNotAvailable);
+        }
+
+        foreach (var first in bound)
+        {
+            if (first.Transport != socket.Transport)
+            {
+                continue;
+            }
+
+            foreach (var (stack, address) in Reservations(socket))
+            {
+                foreach (var (stack1, address1) in Reservations(first))
+                {
+                    if (stack != stack1 || !Overlap(address, address1))
+                    {
+                        continue;
+                    }
+
+                    var answer = SameUserTable[Kind(first, address1)][Kind(socket, address)];
+                    if (answer == InUse)
+                    {
+                        return CellOutcome.Refused(Step.Bind, SocketError.AddressAlreadyInUse);
+                    }
+
+                    if (answer == Access)
+                    {
+                        return CellOutcome.Refused(Step.Bind, SocketError.AccessDenied);
+                    }
+                }
+            }
+        }
+
+        return CellOutcome.Ok;
+    }
+
+    public override CellOutcome Listen(SocketSpec socket, IReadOnlyList<SocketSpec> others) =>
+        socket.Transport == Transport.Udp ? CellOutcome.Refused(Step.Listen, SocketError.OperationNotSupported) : CellOutcome.Ok;
+
+    /// <summary>The table's row or column: (default, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE) × (wildcard, specific).</summary>
+    private static int Kind(SocketSpec socket, IPAddress address) =>
+        ((socket.Exclusive ? 2 : socket.ReuseAddr ? 1 : 0) * 2) + (IsWildcard(address) ? 0 : 1);
+
+    private static bool Overlap(IPAddress a, IPAddress b) => a.Equals(b) || IsWildcard(a) || IsWildcard(b);
+
+    /// <summary>What a socket reserves on each stack: 4 for IPv4, 6 for IPv6, with the address it holds there.</summary>
+    private static IEnumerable<(int Stack, IPAddress Address)> Reservations(SocketSpec socket)
+    {
+        if (!socket.IsIPv6)
+        {
+            yield return (4, socket.Address);
+        }
+        else if (IsV4Mapped(socket.Address))
+        {
+            yield return (4, socket.Address.MapToIPv4());
+        }
+        else
+        {
+            yield return (6, socket.Address);
+            if (!socket.V6Only && socket.Address.Equals(IPAddress.IPv6Any))
+            {
+                yield return (4, IPAddress.Any);
+            }
+        }
+    }
+}

@@ -1,0 +1,310 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using BindingBehaviour.Matrix;
+using BindingBehaviour.Native;
+
+namespace BindingBehaviour.Probe;
+
+/// <summary>Bad probe arguments: one line that says what is wrong; the command line exits with code 2.</summary>
+public sealed class ProbeUsageException(string message) : Exception(message);
+
+/// <summary>One step of a probe sequence: a socket, or a later listen on an earlier socket.</summary>
+public abstract record ProbeStep;
+
+/// <summary>A later <c>listen N</c> on socket N (counting sockets from 1), once other sockets have bound.</summary>
+public sealed record ProbeListen(int Socket) : ProbeStep;
+
+/// <summary>One socket of a probe sequence: <c>tcp 127.0.0.1:0 +reuseaddr listen</c>.</summary>
+public sealed record ProbeSocket(Transport Transport, IPAddress Address, int? Port, int Options, bool Listen) : ProbeStep
+{
+    /// <summary>True when the port is "same": the port the first socket got.</summary>
+    public bool SamePort => Port is null;
+
+    public AddressFamily Family => Address.AddressFamily;
+
+    public string Describe(Layer layer, int? samePort = null)
+    {
+        var address = Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
+        var port = Port?.ToString(CultureInfo.InvariantCulture) ?? (samePort is { } p ? p.ToString(CultureInfo.InvariantCulture) : "same");
+        var options = ProbeArguments.OptionTokens(layer, Options);
+        return $"{MatrixWords.Proto(Transport)} {address}:{port}{(options.Length > 0 ? " " + options : "")}{(Listen ? " listen" : "")}";
+    }
+}
+
+/// <summary>What the probe was asked to do.</summary>
+public abstract record ProbeCommand(Layer Layer, bool Json);
+
+/// <summary>Run sockets in order on this machine and show each step's outcome beside the model's prediction.</summary>
+public sealed record ProbeSequenceCommand(Layer Layer, bool Json, IReadOnlyList<ProbeStep> Steps) : ProbeCommand(Layer, Json)
+{
+    /// <summary>The sockets of the sequence, in order: socket N of a <see cref="ProbeListen"/> is Sockets[N - 1].</summary>
+    public IReadOnlyList<ProbeSocket> Sockets { get; } = [.. Steps.OfType<ProbeSocket>()];
+}
+
+/// <summary>Run the whole matrix; write the TSV and drawings to <see cref="Out"/>, or measure with <see cref="BenchRuns"/>.</summary>
+public sealed record ProbeMatrixCommand(Layer Layer, bool Json, string? Out, int? BenchRuns) : ProbeCommand(Layer, Json);
+
+/// <summary>
+/// The probe's syntax:
+/// <code>
+/// probe [--layer native|managed] [--json] STEP [, STEP ...]
+///   STEP = SOCKET, or "listen N": socket N (counting from 1) listens now, after the sockets before this step bound
+///   SOCKET = tcp|udp ADDRESS:PORT [+OPTION ...] [listen]
+///   ADDRESS = an IPv4 address, or an IPv6 address in brackets: 127.0.0.1, [::1], [::ffff:127.0.0.1]
+///   PORT = a number (0 lets the OS choose) or "same": the port the first socket got
+///   OPTION, native = +reuseaddr +reuseport +exclusiveaddruse +v6only   (an IPv6 socket without +v6only gets IPV6_V6ONLY=0)
+///   OPTION, managed = +reuseaddress +exclusiveaddressuse +dualmode      (an IPv6 socket without +dualmode keeps .NET's default)
+/// probe matrix [--layer native|managed] [--out DIR] [--bench [RUNS]] [--json]
+/// </code>
+/// A new socket starts at each "tcp" or "udp"; commas between steps are optional.
+/// </summary>
+public static class ProbeArguments
+{
+    public const string Usage = """
+        usage: probe [--layer native|managed] [--json] STEP [, STEP ...]
+               probe matrix [--layer native|managed] [--out DIR] [--bench [RUNS]] [--json]
+          STEP    SOCKET, or listen N (socket N listens now)
+          SOCKET  tcp|udp ADDRESS:PORT [+OPTION ...] [listen]     e.g. tcp 127.0.0.1:0 +reuseaddr listen, tcp [::]:same +v6only
+          PORT    a number (0: the OS chooses) or same (the port the first socket got)
+          native options   +reuseaddr +reuseport +exclusiveaddruse +v6only (IPv6 without +v6only: IPV6_V6ONLY=0)
+          managed options  +reuseaddress +exclusiveaddressuse +dualmode (IPv6 without +dualmode: .NET's default, DualMode off)
+        examples: probe udp 127.0.0.1:0 udp 127.0.0.1:same
+                  probe tcp 127.0.0.1:0 listen, udp 127.0.0.1:same
+                  probe tcp 127.0.0.1:0 +reuseaddr, tcp 127.0.0.1:same +reuseaddr, listen 1, listen 2
+                  probe matrix --layer native --out results/matrix
+        """;
+
+    private static readonly (string Token, NativeOptions Flag)[] NativeTokens =
+    [
+        ("+reuseaddr", NativeOptions.ReuseAddr),
+        ("+reuseport", NativeOptions.ReusePort),
+        ("+exclusiveaddruse", NativeOptions.ExclusiveAddrUse),
+        ("+v6only", NativeOptions.V6Only),
+    ];
+
+    private static readonly (string Token, ManagedOptions Flag)[] ManagedTokens =
+    [
+        ("+reuseaddress", ManagedOptions.ReuseAddress),
+        ("+exclusiveaddressuse", ManagedOptions.ExclusiveAddressUse),
+        ("+dualmode", ManagedOptions.DualMode),
+    ];
+
+    public static ProbeCommand Parse(IReadOnlyList<string> args)
+    {
+        var layer = Layer.Native;
+        var json = false;
+        string? outDirectory = null;
+        int? bench = null;
+        var rest = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--layer":
+                    layer = (i + 1 < args.Count ? args[++i] : null) switch
+                    {
+                        "native" => Layer.Native,
+                        "managed" => Layer.Managed,
+                        var other => throw new ProbeUsageException($"--layer takes native or managed, not {Quote(other)}"),
+                    };
+                    break;
+                case "--json":
+                    json = true;
+                    break;
+                case "--out":
+                    outDirectory = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
+                        ? args[++i]
+                        : throw new ProbeUsageException("--out takes a directory");
+                    break;
+                case "--bench":
+                    bench = 5;
+                    if (i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var runs))
+                    {
+                        bench = runs is > 0 and <= 1000 ? runs : throw new ProbeUsageException("--bench takes a number of runs from 1 to 1000");
+                        i++;
+                    }
+
+                    break;
+                default:
+                    if (args[i].StartsWith("--", StringComparison.Ordinal))
+                    {
+                        throw new ProbeUsageException($"unknown flag {args[i]}");
+                    }
+
+                    rest.Add(args[i]);
+                    break;
+            }
+        }
+
+        if (rest is ["matrix"])
+        {
+            return new ProbeMatrixCommand(layer, json, outDirectory, bench);
+        }
+
+        if (outDirectory is not null || bench is not null)
+        {
+            throw new ProbeUsageException("--out and --bench belong to \"probe matrix\"");
+        }
+
+        return new ProbeSequenceCommand(layer, json, ParseSockets(layer, rest));
+    }
+
+    /// <summary>The option tokens of a socket, in the syntax's order: "+reuseaddr +v6only".</summary>
+    public static string OptionTokens(Layer layer, int options) => layer == Layer.Native
+        ? string.Join(' ', NativeTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token))
+        : string.Join(' ', ManagedTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token));
+
+    private static List<ProbeStep> ParseSockets(Layer layer, List<string> args)
+    {
+        // Commas may stand alone or stick to a word ("listen,"): they only separate, so split them off.
+        var tokens = args.SelectMany(a => a.Split(',')).Select(t => t.Trim()).Where(t => t.Length > 0).ToList();
+        if (tokens.Count == 0)
+        {
+            throw new ProbeUsageException("no socket given; start with tcp or udp, e.g. probe udp 127.0.0.1:0 udp 127.0.0.1:same");
+        }
+
+        var steps = new List<ProbeStep>();
+        var sockets = new List<ProbeSocket>();
+        var i = 0;
+        while (i < tokens.Count)
+        {
+            if (IsListenStep(tokens, i))
+            {
+                var number = int.Parse(tokens[i + 1], CultureInfo.InvariantCulture);
+                if (number < 1 || number > sockets.Count)
+                {
+                    throw new ProbeUsageException($"listen {number}: there is no socket {number} before this step");
+                }
+
+                if (sockets[number - 1].Transport != Transport.Tcp)
+                {
+                    throw new ProbeUsageException($"listen {number}: socket {number} is udp; listen is for tcp sockets only");
+                }
+
+                steps.Add(new ProbeListen(number));
+                i += 2;
+                continue;
+            }
+
+            var protocol = tokens[i].ToLowerInvariant() switch
+            {
+                "tcp" => Transport.Tcp,
+                "udp" => Transport.Udp,
+                _ => throw new ProbeUsageException($"expected tcp, udp or listen N to start step {steps.Count + 1}, not {Quote(tokens[i])}"),
+            };
+            if (++i >= tokens.Count)
+            {
+                throw new ProbeUsageException($"socket {sockets.Count + 1} needs ADDRESS:PORT after {MatrixWords.Proto(protocol)}");
+            }
+
+            var (address, port) = ParseEndPoint(tokens[i++], sockets.Count + 1);
+            if (port is null && sockets.Count == 0)
+            {
+                throw new ProbeUsageException("the first socket cannot take the port \"same\": give it a number (0 lets the OS choose)");
+            }
+
+            var options = 0;
+            var listen = false;
+            while (i < tokens.Count && tokens[i].ToLowerInvariant() is not ("tcp" or "udp") && !IsListenStep(tokens, i))
+            {
+                var token = tokens[i++].ToLowerInvariant();
+                if (token == "listen")
+                {
+                    listen = protocol == Transport.Tcp
+                        ? true
+                        : throw new ProbeUsageException($"socket {sockets.Count + 1}: listen is for tcp sockets only");
+                }
+                else
+                {
+                    options |= ParseOption(layer, token, sockets.Count + 1);
+                }
+            }
+
+            var v6Flag = layer == Layer.Native ? (int)NativeOptions.V6Only : (int)ManagedOptions.DualMode;
+            if ((options & v6Flag) != 0 && address.AddressFamily != AddressFamily.InterNetworkV6)
+            {
+                throw new ProbeUsageException($"socket {sockets.Count + 1}: {OptionTokens(layer, v6Flag)} is for IPv6 addresses only");
+            }
+
+            var socket = new ProbeSocket(protocol, address, port, options, listen);
+            sockets.Add(socket);
+            steps.Add(socket);
+        }
+
+        return steps;
+    }
+
+    /// <summary>"listen" followed by a number is a step of its own; "listen" alone belongs to the socket before it.</summary>
+    private static bool IsListenStep(List<string> tokens, int i) =>
+        tokens[i].Equals("listen", StringComparison.OrdinalIgnoreCase)
+        && i + 1 < tokens.Count
+        && int.TryParse(tokens[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    private static int ParseOption(Layer layer, string token, int socket)
+    {
+        if (layer == Layer.Native)
+        {
+            foreach (var (name, flag) in NativeTokens)
+            {
+                if (token == name)
+                {
+                    return (int)flag;
+                }
+            }
+        }
+        else
+        {
+            foreach (var (name, flag) in ManagedTokens)
+            {
+                if (token == name)
+                {
+                    return (int)flag;
+                }
+            }
+        }
+
+        var other = layer == Layer.Native ? ManagedTokens.Select(t => t.Token) : NativeTokens.Select(t => t.Token);
+        var valid = layer == Layer.Native ? NativeTokens.Select(t => t.Token) : ManagedTokens.Select(t => t.Token);
+        var hint = other.Contains(token)
+            ? $"{token} belongs to the {(layer == Layer.Native ? "managed" : "native")} layer"
+            : $"unknown word {Quote(token)}";
+        throw new ProbeUsageException($"socket {socket}: {hint}; {MatrixWords.Layer(layer)} options are {string.Join(' ', valid)}, then optionally listen");
+    }
+
+    private static (IPAddress Address, int? Port) ParseEndPoint(string text, int socket)
+    {
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw new ProbeUsageException($"socket {socket}: {Quote(text)} is not ADDRESS:PORT (IPv6 in brackets, e.g. [::1]:0)");
+        }
+
+        var host = text[..colon];
+        var portText = text[(colon + 1)..];
+        var bracketed = host.StartsWith('[') && host.EndsWith(']');
+        if (!bracketed && host.Contains(':', StringComparison.Ordinal))
+        {
+            throw new ProbeUsageException($"socket {socket}: write the IPv6 address in brackets, e.g. [{host}]:{portText}");
+        }
+
+        var bare = bracketed ? host[1..^1] : host;
+        if (!IPAddress.TryParse(bare, out var address)
+            || (bracketed != (address.AddressFamily == AddressFamily.InterNetworkV6))
+            || (!bracketed && bare.Count(c => c == '.') != 3))
+        {
+            throw new ProbeUsageException($"socket {socket}: {Quote(host)} is not an IPv4 address or a bracketed IPv6 address");
+        }
+
+        if (portText == "same")
+        {
+            return (address, null);
+        }
+
+        return int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+            ? (address, port)
+            : throw new ProbeUsageException($"socket {socket}: port {Quote(portText)} is not a number from 0 to 65535 or \"same\"");
+    }
+
+    private static string Quote(string? text) => text is null ? "nothing" : $"\"{text}\"";
+}

@@ -1,0 +1,67 @@
+using BindingBehaviour.Matrix;
+using BindingBehaviour.Native;
+using BindingBehaviour.Probe;
+
+namespace BindingBehaviour.Tests.Matrix;
+
+/// <summary>
+/// The pair rows of torvalds/linux tools/testing/selftests/net/bind_wildcard.c, against the Linux model and against
+/// this kernel. The table is TCP without listen; IPV6_V6ONLY is set explicitly, so net.ipv6.bindv6only does not matter.
+/// </summary>
+[Collection(MatrixCollection.Name)]
+public sealed class KernelSelftestTests
+{
+    [Fact]
+    public void The_Linux_model_predicts_every_row_of_the_kernel_selftest()
+    {
+        var wrong = new List<string>();
+        foreach (var row in KernelSelftestTable.Rows)
+        {
+            foreach (var (test, options) in KernelSelftestTable.Tests)
+            {
+                var (first, second) = KernelSelftestTable.Sockets(row, options);
+                var predicted = LinuxBindModel.Instance.Predict(first, second);
+                var expected = KernelSelftestTable.Expected(row, options);
+                if (predicted != expected)
+                {
+                    wrong.Add($"  {row.Name}.{test}: the selftest expects {expected.Code}, the model predicts {predicted.Code}");
+                }
+            }
+        }
+
+        KernelSelftestTable.Rows.Should().HaveCount(44);
+        wrong.Should().BeEmpty($"the model must agree with {KernelSelftestTable.Source}:\n{string.Join('\n', wrong)}\n");
+    }
+
+    [SkippableFact]
+    public void This_kernel_answers_every_row_of_the_kernel_selftest()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "The selftest table is Linux's.");
+        Skip.IfNot(MatrixCapabilities.OfThisMachine.Has(MatrixCapabilities.IPv6),
+            $"The table needs IPv6: {MatrixCapabilities.OfThisMachine}");
+
+        var wrong = new List<string>();
+        foreach (var row in KernelSelftestTable.Rows)
+        {
+            foreach (var (test, options) in KernelSelftestTable.Tests)
+            {
+                var (first, second) = KernelSelftestTable.Sockets(row, options);
+                var result = ProbeRunner.Run(new ProbeSequenceCommand(Layer.Native, false,
+                [
+                    new ProbeSocket(Transport.Tcp, first.Address, 0, (int)first.Options, false),
+                    new ProbeSocket(Transport.Tcp, second.Address, null, (int)second.Options, false),
+                ]));
+                result.Steps[0].Observed!.OrThrow($"{row.Name}.{test}: socket 0");
+                var observed = CellOutcome.From(result.Steps[1].Observed!);
+                var expected = KernelSelftestTable.Expected(row, options);
+                if (observed != expected)
+                {
+                    wrong.Add($"  {row.Name}.{test}: the selftest expects {expected.Code}, this kernel answered {observed.Code}");
+                }
+            }
+        }
+
+        wrong.Should().BeEmpty($"this kernel ({Environment.OSVersion}) must answer as {KernelSelftestTable.Source} expects " +
+            $"(kernels from ≈6.1 until the April 2024 bhash2 fixes fail some IPv6 rows):\n{string.Join('\n', wrong)}\n");
+    }
+}
