@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using BindingBehaviour.Matrix;
+using BindingBehaviour.Tests.Infrastructure;
+using BindingBehaviour.Tests.Matrix;
+
+namespace BindingBehaviour.Tests.Engine;
+
+/// <summary>
+/// The native layer answers every cell of the matrix as raw syscalls do: the matrix this run observed through the
+/// native layer is run again, cell by cell, by Python's socket module (which adds no option), and every answer compared.
+/// </summary>
+[Collection(MatrixCollection.Name)]
+public sealed class RawMatrixCrossCheckTests
+{
+    [SkippableFact]
+    public void Every_native_matrix_cell_agrees_with_raw_syscalls()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "The cross-check runs Python's socket module as the raw-syscall reference on Linux.");
+        var python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists);
+        Skip.If(python is null, "python3 is not on this machine.");
+
+        var run = MatrixRuns.Of(Layer.Native);
+        Skip.If(run.SkipReasons().Count > 0, $"some cells cannot run here: {MatrixRuns.Skips(run)}");
+        var tsv = Path.Combine(Path.GetTempPath(), $"bb-native-{Environment.ProcessId}-{Guid.NewGuid():N}.tsv");
+        File.WriteAllText(tsv, MatrixTsv.Export(run));
+        try
+        {
+            var start = new ProcessStartInfo(python!) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(Path.Combine(Repository.ProjectDirectory, "Engine", "raw_matrix.py"));
+            start.ArgumentList.Add(tsv);
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync();
+            var lines = process.StandardOutput.ReadToEnd().TrimEnd('\n').Split('\n');
+            process.WaitForExit();
+
+            process.ExitCode.Should().Be(0, error.Result);
+            lines[^1].Should().StartWith($"cells={run.Layout.Cells.Count} differ=0 ", string.Join('\n', lines.Take(20)));
+        }
+        finally
+        {
+            File.Delete(tsv);
+        }
+    }
+}
