@@ -51,8 +51,8 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
     private static SortedDictionary<string, string> RenderAll(string results)
     {
         var merged = ResultsLoader.Load(results);
-        MatrixLoader.Load(results); // validated before anything is written; rendered by the matrix pages
-        return DocsRenderer.Render(merged);
+        var matrix = MatrixLoader.Load(results);
+        return DocsRenderer.Render(merged, matrix);
     }
 
     /// <summary>record: collects a run directory into results/&lt;os&gt;.json (atomically, only if valid), then renders.</summary>
