@@ -37,7 +37,7 @@ internal static class CommandLine
 
     public static IEnumerable<string> Help()
     {
-        yield return $"{Tool}: renders docs/ from results/*.json. Commands:";
+        yield return $"{Tool}: renders docs/ from results/*.json and results/matrix/*.tsv. Commands:";
         foreach (var command in Commands)
         {
             yield return "  " + command.Usage;

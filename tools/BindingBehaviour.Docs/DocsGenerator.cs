@@ -12,11 +12,10 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
 {
     public const string RefreshCommand = "dotnet run --project tools/BindingBehaviour.Docs -- refresh";
 
-    /// <summary>render: reads and merges every results file, then replaces the docs tree atomically.</summary>
+    /// <summary>render: reads and merges every results file and matrix export, then replaces the docs tree atomically.</summary>
     public int Render(string results, string docs)
     {
-        var merged = ResultsLoader.Load(results);
-        var files = DocsRenderer.Render(merged);
+        var files = RenderAll(results);
         var leftover = DocsTree.Replace(docs, files);
         stdout.WriteLine($"rendered {files.Count} pages into {docs} from the results in {results}.");
         if (leftover is not null)
@@ -30,7 +29,7 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
     /// <summary>check: renders in memory and compares byte for byte with the docs tree; never writes.</summary>
     public int Check(string results, string docs)
     {
-        var files = DocsRenderer.Render(ResultsLoader.Load(results));
+        var files = RenderAll(results);
         var differences = DocsTree.Differences(docs, files);
         if (differences.Count == 0)
         {
@@ -46,6 +45,14 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
         stderr.WriteLine($"error: {docs} is stale: {differences.Count} file(s) differ from what {results} renders; "
             + $"regenerate with: dotnet run --project tools/BindingBehaviour.Docs -- render --results {results} --out {docs}");
         return Cli.Failure;
+    }
+
+    /// <summary>Reads and validates everything under the results directory (the JSON files, then the matrix exports), then renders in memory.</summary>
+    private static SortedDictionary<string, string> RenderAll(string results)
+    {
+        var merged = ResultsLoader.Load(results);
+        var matrix = MatrixLoader.Load(results);
+        return DocsRenderer.Render(merged, matrix);
     }
 
     /// <summary>record: collects a run directory into results/&lt;os&gt;.json (atomically, only if valid), then renders.</summary>

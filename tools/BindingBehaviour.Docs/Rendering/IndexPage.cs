@@ -2,12 +2,15 @@ using System.Globalization;
 
 namespace BindingBehaviour.Docs.Rendering;
 
-/// <summary>docs/README.md: what this is, the runs behind it, a legend, a summary per topic and the at-a-glance grid.</summary>
+/// <summary>
+/// docs/README.md: what this is, the runs behind it, a legend, a summary per topic, the exhaustive matrix and its rules,
+/// and the at-a-glance grid.
+/// </summary>
 internal static class IndexPage
 {
     public const string FileName = "README.md";
 
-    public static string Render(MergedResults results)
+    public static string Render(MergedResults results, MatrixResults matrix)
     {
         var page = new Markdown()
             .Line(Labels.GeneratedNotice)
@@ -23,6 +26,7 @@ internal static class IndexPage
         RenderRuns(page, results);
         RenderLegend(page);
         RenderSummary(page, results);
+        RenderMatrix(page, matrix);
         RenderGrid(page, results);
         return page.ToString();
     }
@@ -116,6 +120,23 @@ internal static class IndexPage
         }
 
         return text;
+    }
+
+    private static void RenderMatrix(Markdown page, MatrixResults matrix)
+    {
+        var exports = matrix.Exports.Select(e =>
+            $"{Labels.OsName(e.Os)} {MatrixLabels.LayerWord(e.Layer)} ({MatrixLabels.Number(e.Rows.Count)} cells, "
+            + (e.Disagreements.Count == 0
+                ? "all agree with the model)"
+                : $"{MatrixLabels.Counted(e.Disagreements.Count, "disagrees", "disagree")} with the model)")).ToList();
+        var without = MergedResults.AllOs.Where(os => matrix.Exports.All(e => e.Os != os)).Select(Labels.OsName).ToList();
+        var observed = exports.Count == 0 ? "No OS has an export yet" : "Observed: " + string.Join("; ", exports);
+        var expected = without.Count == 0 ? "" : $"; {MatrixLabels.List(without)}: no export, the model's prediction only ({MatrixLabels.Expected})";
+        page.Heading(2, "The exhaustive matrix")
+            .Paragraph("Beyond the claims, every combination of protocol, address, options and state, on both layers: "
+                + $"{Markdown.Link("the exhaustive pairwise matrix", MatrixPage.FileName)}, drawn per protocol pair and compared "
+                + $"between OSes, and {Markdown.Link("the rules behind it", RulesPage.FileName)}, each OS's model in prose with its "
+                + $"sources and checked cell by cell against that OS's export. {observed}{expected}.");
     }
 
     private static void RenderGrid(Markdown page, MergedResults results)

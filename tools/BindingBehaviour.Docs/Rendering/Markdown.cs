@@ -100,6 +100,9 @@ internal sealed class Markdown
     public static string Link(string text, string target) =>
         $"[{text.Replace("[", "\\[", StringComparison.Ordinal).Replace("]", "\\]", StringComparison.Ordinal)}]({target})";
 
+    /// <summary>An image (GitHub renders SVG too); brackets in the alternative text are escaped.</summary>
+    public static string Image(string alternative, string target) => "!" + Link(alternative, target);
+
     /// <summary>An HTML anchor that links can point at with #id.</summary>
     public static string Anchor(string id) => $"<a id=\"{System.Net.WebUtility.HtmlEncode(id)}\"></a>";
 

@@ -1,0 +1,187 @@
+using BindingBehaviour.Matrix;
+using BindingBehaviour.Native;
+
+namespace BindingBehaviour.Docs;
+
+/// <summary>The machine an export was made on, as its environment file says.</summary>
+internal sealed record MatrixMachine(string FileName, string Kernel, string Runtime, string Missing);
+
+/// <summary>A cell where an export's observation is not what the model of its OS predicts.</summary>
+internal sealed record Disagreement(MatrixCell Cell, string Predicted, string Observed);
+
+/// <summary>A managed cell beside the native cell with the options .NET really sets, where the two answer differently.</summary>
+internal sealed record LayerDifference(MatrixCell Managed, MatrixCell Native, string ManagedOutcome, string NativeOutcome);
+
+/// <summary>The managed export of one OS against its native export, paired through .NET's option mapping.</summary>
+internal sealed record LayerComparison(Os Os, int ManagedCells, int Paired, IReadOnlyList<LayerDifference> Differences)
+{
+    public int Same => Paired - Differences.Count;
+}
+
+/// <summary>One matrix export as read and validated: its rows, each row's cell of the layout, and the machine it ran on.</summary>
+internal sealed class LoadedMatrix
+{
+    private readonly string?[] _outcomeByCell;
+    private readonly Lazy<IReadOnlyList<Disagreement>> _disagreements;
+
+    public LoadedMatrix(string path, MatrixLayout layout, IReadOnlyList<MatrixRow> rows, IReadOnlyList<MatrixCell> cells, MatrixMachine? machine)
+    {
+        Path = path;
+        Layout = layout;
+        Rows = rows;
+        Cells = cells;
+        Machine = machine;
+        _outcomeByCell = new string?[layout.Cells.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            _outcomeByCell[cells[i].Index] = rows[i].Outcome;
+        }
+
+        _disagreements = new(() =>
+        {
+            var predicted = MatrixFacts.Predictions(layout);
+            return [.. Enumerable.Range(0, rows.Count)
+                .Where(i => predicted[cells[i].Index].Code != rows[i].Outcome)
+                .Select(i => new Disagreement(cells[i], predicted[cells[i].Index].Code, rows[i].Outcome))];
+        });
+    }
+
+    public string Path { get; }
+
+    public string FileName => System.IO.Path.GetFileName(Path);
+
+    public MatrixLayout Layout { get; }
+
+    public Os Os => Layout.Os;
+
+    public Layer Layer => Layout.Layer;
+
+    public IReadOnlyList<MatrixRow> Rows { get; }
+
+    /// <summary>Each row's cell in <see cref="Layout"/>, in row order.</summary>
+    public IReadOnlyList<MatrixCell> Cells { get; }
+
+    public MatrixMachine? Machine { get; }
+
+    /// <summary>The layout's cells this export does not hold: the machine could not run them.</summary>
+    public int NotRun => Layout.Cells.Count - Rows.Count;
+
+    /// <summary>What the export observed for a cell of its layout, or null where it holds no row for it.</summary>
+    public string? OutcomeOf(MatrixCell cell) => _outcomeByCell[cell.Index];
+
+    /// <summary>Every row whose observation the model of this OS did not predict, in row order.</summary>
+    public IReadOnlyList<Disagreement> Disagreements => _disagreements.Value;
+
+    public int Agreeing => Rows.Count - Disagreements.Count;
+
+    /// <summary>The observed cells with their outcomes.</summary>
+    public IEnumerable<(MatrixCell Cell, string Outcome)> Observed() => Cells.Select((c, i) => (c, Rows[i].Outcome));
+}
+
+/// <summary>Every matrix export that was found, and the comparisons between them.</summary>
+internal sealed class MatrixResults(IReadOnlyList<LoadedMatrix> exports, bool folderExists)
+{
+    public static MatrixResults None { get; } = new([], folderExists: false);
+
+    /// <summary>The layers in the order the docs show them.</summary>
+    public static IReadOnlyList<Layer> Layers { get; } = [Layer.Native, Layer.Managed];
+
+    /// <summary>Whether &lt;results&gt;/matrix exists at all.</summary>
+    public bool FolderExists { get; } = folderExists;
+
+    /// <summary>The exports by layer (native first), then in the order of the OS columns.</summary>
+    public IReadOnlyList<LoadedMatrix> Exports { get; } =
+        [.. exports.OrderBy(e => Layers.ToList().IndexOf(e.Layer)).ThenBy(e => MergedResults.AllOs.ToList().IndexOf(e.Os))];
+
+    public LoadedMatrix? Find(Os os, Layer layer) => Exports.FirstOrDefault(e => e.Os == os && e.Layer == layer);
+
+    public IReadOnlyList<LoadedMatrix> OfLayer(Layer layer) => [.. Exports.Where(e => e.Layer == layer)];
+
+    /// <summary>The exports of one layer compared cell by cell, or null with fewer than two.</summary>
+    public MatrixComparisonResult? CompareOses(Layer layer) => OfLayer(layer) is { Count: >= 2 } exports
+        ? MatrixComparison.Compare([.. exports.Select(e => (MatrixTsv.OsWord(e.Os), e.Rows))])
+        : null;
+
+    /// <summary>
+    /// The managed export of an OS against its native export. The two vocabularies differ (C# options against kernel
+    /// options), so each managed cell is paired with the native cell carrying the options .NET really sets
+    /// (<see cref="DotNetOptionMapping.ToSpec(Os, MatrixConfig)"/>); null unless the OS has both exports.
+    /// </summary>
+    public LayerComparison? CompareLayers(Os os)
+    {
+        if (Find(os, Layer.Managed) is not { } managed || Find(os, Layer.Native) is not { } native)
+        {
+            return null;
+        }
+
+        var paired = 0;
+        var differences = new List<LayerDifference>();
+        foreach (var (cell, outcome) in managed.Observed())
+        {
+            if (native.Layout.Find(ToNative(os, cell.A), ToNative(os, cell.B)) is not { } counterpart
+                || native.OutcomeOf(counterpart) is not { } nativeOutcome)
+            {
+                continue;
+            }
+
+            paired++;
+            if (!string.Equals(outcome, nativeOutcome, StringComparison.Ordinal))
+            {
+                differences.Add(new LayerDifference(cell, counterpart, outcome, nativeOutcome));
+            }
+        }
+
+        return new LayerComparison(os, managed.Rows.Count, paired, differences);
+    }
+
+    private static MatrixConfig ToNative(Os os, MatrixConfig managed) =>
+        managed with { Options = (int)DotNetOptionMapping.ToSpec(os, managed).Options };
+}
+
+/// <summary>Facts about the matrix that do not depend on any export: predictions, cells by key, counts, descriptions.</summary>
+internal static class MatrixFacts
+{
+    private static readonly Lazy<IReadOnlyList<CellOutcome>>[] PredictionCache = NewCache(layout =>
+        (IReadOnlyList<CellOutcome>)[.. layout.Cells.Select(c => DotNetOptionMapping.Predict(layout, c))]);
+
+    private static readonly Lazy<IReadOnlyDictionary<string, MatrixCell>>[] KeyCache = NewCache(layout =>
+        (IReadOnlyDictionary<string, MatrixCell>)layout.Cells.ToDictionary(c => MatrixTsv.Key(layout.Layer, c.A, c.B), StringComparer.Ordinal));
+
+    /// <summary>The model's prediction for every cell of a layout, by cell index (computed once per process).</summary>
+    public static IReadOnlyList<CellOutcome> Predictions(MatrixLayout layout) => PredictionCache[Slot(layout)].Value;
+
+    /// <summary>The layout's cells by their TSV key (the nine columns before the outcome).</summary>
+    public static IReadOnlyDictionary<string, MatrixCell> CellsByKey(MatrixLayout layout) => KeyCache[Slot(layout)].Value;
+
+    /// <summary>How many cells of each protocol pair have each outcome.</summary>
+    public static IReadOnlyDictionary<(Transport A, Transport B), IReadOnlyDictionary<string, int>> CountByPair(
+        IEnumerable<(MatrixCell Cell, string Outcome)> cells) =>
+        cells.GroupBy(c => (c.Cell.A.Transport, c.Cell.B.Transport))
+            .ToDictionary(
+                g => g.Key,
+                g => (IReadOnlyDictionary<string, int>)g.GroupBy(c => c.Outcome, StringComparer.Ordinal).ToDictionary(o => o.Key, o => o.Count(), StringComparer.Ordinal));
+
+    /// <summary>Every cell of a layout with the model's prediction.</summary>
+    public static IEnumerable<(MatrixCell Cell, string Outcome)> Predicted(MatrixLayout layout)
+    {
+        var predicted = Predictions(layout);
+        return layout.Cells.Select(c => (c, predicted[c.Index].Code));
+    }
+
+    /// <summary>Outcomes in the order the docs list them: ok, then the refusals of B, then those of A, each alphabetically.</summary>
+    public static IEnumerable<string> Ordered(IEnumerable<string> outcomes) => outcomes
+        .Distinct(StringComparer.Ordinal)
+        .OrderBy(o => o == "ok" ? 0 : o.StartsWith("first:", StringComparison.Ordinal) ? 2 : 1)
+        .ThenBy(o => o, StringComparer.Ordinal);
+
+    /// <summary>A row's cell as one line: "tcp 0.0.0.0 REUSEADDR listening → udp [::] - bound".</summary>
+    public static string Describe(MatrixRow row) =>
+        $"{MatrixRun.Describe(row.Layer, row.A)} → {MatrixRun.Describe(row.Layer, row.B)}";
+
+    private static int Slot(MatrixLayout layout) => ((int)layout.Os * 2) + (int)layout.Layer;
+
+    private static Lazy<T>[] NewCache<T>(Func<MatrixLayout, T> compute) =>
+        [.. Enum.GetValues<Os>().SelectMany(os => Enum.GetValues<Layer>().Select(layer => MatrixLayout.For(os, layer)))
+            .OrderBy(Slot)
+            .Select(layout => new Lazy<T>(() => compute(layout)))];
+}
