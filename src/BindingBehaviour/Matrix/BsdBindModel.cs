@@ -47,7 +47,7 @@ public sealed class BsdBindModel : BindModel
 
         Sources: apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet6/in6_pcb.c, bsd/netinet/tcp_usrreq.c;
         the Stack Overflow answer by Mecki on SO_REUSEADDR and SO_REUSEPORT (BSD column); OpenBSD regress
-        sys/netinet/in_pcbbind. Derived from source, not yet observed: the macOS CI run settles it. Not modelled: Skywalk's
+        sys/netinet/in_pcbbind. Derived from source, not from a run: the rules page shows how a macOS export compares. Not modelled: Skywalk's
         `netns_reserve_in()` port reservations, and different users.
         """;
 

@@ -71,7 +71,7 @@ public sealed class WindowsBindModel : BindModel
 
         Sources: Microsoft Learn "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (2018 page, table for Server 2003 and later,
         same user); "Dual-Stack Sockets for IPv6 Winsock Applications"; the Winsock `bind` and error-code references.
-        Not yet observed: the table is older than Windows 11, and trio's notes (python-trio/trio notes-to-self) found parts
+        Derived from documents, not from a run: the table is older than Windows 11, and trio's notes (python-trio/trio notes-to-self) found parts
         of the older tables wrong.
         """;
 
