@@ -59,10 +59,14 @@ public sealed record Topic(string Id, int Order, string Title, string Question)
         "addresses-not-yours", 14, "Addresses that are not yours",
         "May a socket bind an address this machine does not have?");
 
+    public static readonly Topic LinuxEnvironments = new(
+        "linux-environments", 15, "Where and as whom: namespaces, sysctls and users",
+        "Does the answer change with the network namespace a process runs in, its sysctls, and the user it runs as?");
+
     public static IReadOnlyList<Topic> All { get; } =
     [
         SameProtocol, TcpAndUdp, WildcardVersusSpecific, DualStack, ReuseAddress, ReusePort, Windows,
-        DotNet, Restart, Ephemeral, Privileged, WhoReceives, UnixDomain, NotYours,
+        DotNet, Restart, Ephemeral, Privileged, WhoReceives, UnixDomain, NotYours, LinuxEnvironments,
     ];
 
     public static Topic? Find(string id) => All.FirstOrDefault(t => t.Id == id);

@@ -40,9 +40,11 @@ public static class MatrixSockets
     /// <summary>
     /// Managed: the C# a user writes. <c>new Socket(...)</c>, then the managed options (<c>ReuseAddress</c> through
     /// <c>SetSocketOption</c>, <c>ExclusiveAddressUse = true</c>, <c>DualMode = true</c>), <c>Bind</c>, and <c>Listen()</c>
-    /// when asked. On success the socket is returned open; on a refusal it is disposed.
+    /// when asked. On success the socket is returned open; on a refusal it is disposed. <paramref name="beforeBind"/>, when
+    /// given, sets what the vocabulary does not name (the probe's +freebind) after the options; a SocketException there is
+    /// a refusal at the option step.
     /// </summary>
-    public static Outcome OpenManaged(Transport transport, IPEndPoint endPoint, ManagedOptions options, bool listen, out Socket? socket)
+    public static Outcome OpenManaged(Transport transport, IPEndPoint endPoint, ManagedOptions options, bool listen, out Socket? socket, Action<Socket>? beforeBind = null)
     {
         socket = null;
         Socket created;
@@ -59,6 +61,7 @@ public static class MatrixSockets
 
         var outcome = Managed.Steps(
             (Step.SetOption, () => SetManaged(created, options)),
+            (Step.SetOption, () => beforeBind?.Invoke(created)),
             (Step.Bind, () => created.Bind(endPoint)),
             (Step.Listen, () => ListenIf(created, listen)));
         if (!outcome.Succeeded)

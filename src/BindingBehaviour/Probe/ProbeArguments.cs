@@ -15,8 +15,33 @@ public abstract record ProbeStep;
 /// <summary>A later <c>listen N</c> on socket N (counting sockets from 1), once other sockets have bound.</summary>
 public sealed record ProbeListen(int Socket) : ProbeStep;
 
+/// <summary>
+/// A later <c>connect N</c>: a new socket of socket N's protocol and family, not bound first, connects to socket N's port
+/// on loopback, so the OS chooses its local port as for any client. Connecting sockets are not numbered.
+/// </summary>
+public sealed record ProbeConnect(int Socket) : ProbeStep;
+
+/// <summary>
+/// A later <c>receive N COUNT TIMEOUT</c>: UDP socket N waits until COUNT datagrams have arrived or TIMEOUT has passed,
+/// and the step reports how many arrived. Before it waits, the probe tells stderr it is ready, so a caller knows when to send.
+/// </summary>
+public sealed record ProbeReceive(int Socket, int Count, TimeSpan Timeout) : ProbeStep;
+
+/// <summary>Probe options outside the matrix's vocabulary, which the bind models do not know.</summary>
+[Flags]
+public enum ProbeExtras
+{
+    None = 0,
+
+    /// <summary>+v6default (native): leave IPV6_V6ONLY at the OS default (Linux: net.ipv6.bindv6only) instead of setting it to 0.</summary>
+    V6Default = 1,
+
+    /// <summary>+freebind: IP_FREEBIND (IPv4) or IPV6_FREEBIND (IPv6) before bind; managed, through SetRawSocketOption.</summary>
+    FreeBind = 2,
+}
+
 /// <summary>One socket of a probe sequence: <c>tcp 127.0.0.1:0 +reuseaddr listen</c>.</summary>
-public sealed record ProbeSocket(Transport Transport, IPAddress Address, int? Port, int Options, bool Listen) : ProbeStep
+public sealed record ProbeSocket(Transport Transport, IPAddress Address, int? Port, int Options, bool Listen, ProbeExtras Extras = ProbeExtras.None) : ProbeStep
 {
     /// <summary>True when the port is "same": the port the first socket got.</summary>
     public bool SamePort => Port is null;
@@ -27,7 +52,7 @@ public sealed record ProbeSocket(Transport Transport, IPAddress Address, int? Po
     {
         var address = Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString();
         var port = Port?.ToString(CultureInfo.InvariantCulture) ?? (samePort is { } p ? p.ToString(CultureInfo.InvariantCulture) : "same");
-        var options = ProbeArguments.OptionTokens(layer, Options);
+        var options = string.Join(' ', new[] { ProbeArguments.OptionTokens(layer, Options), ProbeArguments.ExtraTokens(Extras) }.Where(t => t.Length > 0));
         return $"{MatrixWords.Proto(Transport)} {address}:{port}{(options.Length > 0 ? " " + options : "")}{(Listen ? " listen" : "")}";
     }
 }
@@ -49,12 +74,16 @@ public sealed record ProbeMatrixCommand(Layer Layer, bool Json, string? Out, int
 /// The probe's syntax:
 /// <code>
 /// probe [--layer native|managed] [--json] STEP [, STEP ...]
-///   STEP = SOCKET, or "listen N": socket N (counting from 1) listens now, after the sockets before this step bound
+///   STEP = SOCKET, or "listen N": socket N (counting from 1) listens now, after the sockets before this step bound,
+///          or "connect N": a new socket (not numbered, not bound first) connects to socket N's port on loopback,
+///          or "receive N COUNT TIMEOUT": UDP socket N waits for COUNT datagrams or TIMEOUT (5s, 500ms), after telling stderr it is ready
 ///   SOCKET = tcp|udp ADDRESS:PORT [+OPTION ...] [listen]
 ///   ADDRESS = an IPv4 address, or an IPv6 address in brackets: 127.0.0.1, [::1], [::ffff:127.0.0.1]
 ///   PORT = a number (0 lets the OS choose) or "same": the port the first socket got
 ///   OPTION, native = +reuseaddr +reuseport +exclusiveaddruse +v6only   (an IPv6 socket without +v6only gets IPV6_V6ONLY=0)
+///                    +v6default (IPV6_V6ONLY left at the OS default) +freebind (IP_FREEBIND / IPV6_FREEBIND)
 ///   OPTION, managed = +reuseaddress +exclusiveaddressuse +dualmode      (an IPv6 socket without +dualmode keeps .NET's default)
+///                     +freebind (the same Linux option through SetRawSocketOption)
 /// probe matrix [--layer native|managed] [--out DIR] [--bench [RUNS]] [--json]
 /// </code>
 /// A new socket starts at each "tcp" or "udp"; commas between steps are optional.
@@ -64,14 +93,20 @@ public static class ProbeArguments
     public const string Usage = """
         usage: probe [--layer native|managed] [--json] STEP [, STEP ...]
                probe matrix [--layer native|managed] [--out DIR] [--bench [RUNS]] [--json]
-          STEP    SOCKET, or listen N (socket N listens now)
+          STEP    SOCKET, or listen N (socket N listens now), or connect N (a new socket connects to socket N's port
+                  on loopback; the OS picks its local port), or receive N COUNT TIMEOUT (udp socket N waits for COUNT
+                  datagrams or TIMEOUT such as 5s or 500ms; "probe: ready ..." on stderr says when to send)
           SOCKET  tcp|udp ADDRESS:PORT [+OPTION ...] [listen]     e.g. tcp 127.0.0.1:0 +reuseaddr listen, tcp [::]:same +v6only
           PORT    a number (0: the OS chooses) or same (the port the first socket got)
           native options   +reuseaddr +reuseport +exclusiveaddruse +v6only (IPv6 without +v6only: IPV6_V6ONLY=0)
+                           +v6default (IPv6: leave IPV6_V6ONLY at the OS default) +freebind (IP_FREEBIND, IPV6_FREEBIND)
           managed options  +reuseaddress +exclusiveaddressuse +dualmode (IPv6 without +dualmode: .NET's default, DualMode off)
+                           +freebind (IP_FREEBIND or IPV6_FREEBIND through SetRawSocketOption)
         examples: probe udp 127.0.0.1:0 udp 127.0.0.1:same
                   probe tcp 127.0.0.1:0 listen, udp 127.0.0.1:same
                   probe tcp 127.0.0.1:0 +reuseaddr, tcp 127.0.0.1:same +reuseaddr, listen 1, listen 2
+                  probe tcp 127.0.0.1:5001 listen, tcp 127.0.0.1:5002 listen, connect 1, connect 2
+                  probe udp 127.0.0.1:0 +reuseaddr, receive 1 10 5s
                   probe matrix --layer native --out results/matrix
         """;
 
@@ -81,6 +116,12 @@ public static class ProbeArguments
         ("+reuseport", NativeOptions.ReusePort),
         ("+exclusiveaddruse", NativeOptions.ExclusiveAddrUse),
         ("+v6only", NativeOptions.V6Only),
+    ];
+
+    private static readonly (string Token, ProbeExtras Flag, bool Native, bool Managed)[] ExtrasTokens =
+    [
+        ("+v6default", ProbeExtras.V6Default, true, false),
+        ("+freebind", ProbeExtras.FreeBind, true, true),
     ];
 
     private static readonly (string Token, ManagedOptions Flag)[] ManagedTokens =
@@ -155,6 +196,10 @@ public static class ProbeArguments
         ? string.Join(' ', NativeTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token))
         : string.Join(' ', ManagedTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token));
 
+    /// <summary>The tokens of the probe's own options, in the syntax's order: "+v6default +freebind".</summary>
+    public static string ExtraTokens(ProbeExtras extras) =>
+        string.Join(' ', ExtrasTokens.Where(t => (extras & t.Flag) != 0).Select(t => t.Token));
+
     private static List<ProbeStep> ParseSockets(Layer layer, List<string> args)
     {
         // Commas may stand alone or stick to a word ("listen,"): they only separate, so split them off.
@@ -169,21 +214,9 @@ public static class ProbeArguments
         var i = 0;
         while (i < tokens.Count)
         {
-            if (IsListenStep(tokens, i))
+            if (IsLaterStep(tokens, i))
             {
-                var number = int.Parse(tokens[i + 1], CultureInfo.InvariantCulture);
-                if (number < 1 || number > sockets.Count)
-                {
-                    throw new ProbeUsageException($"listen {number}: there is no socket {number} before this step");
-                }
-
-                if (sockets[number - 1].Transport != Transport.Tcp)
-                {
-                    throw new ProbeUsageException($"listen {number}: socket {number} is udp; listen is for tcp sockets only");
-                }
-
-                steps.Add(new ProbeListen(number));
-                i += 2;
+                steps.Add(ParseLaterStep(tokens, ref i, sockets));
                 continue;
             }
 
@@ -205,8 +238,9 @@ public static class ProbeArguments
             }
 
             var options = 0;
+            var extras = ProbeExtras.None;
             var listen = false;
-            while (i < tokens.Count && tokens[i].ToLowerInvariant() is not ("tcp" or "udp") && !IsListenStep(tokens, i))
+            while (i < tokens.Count && tokens[i].ToLowerInvariant() is not ("tcp" or "udp") && !IsLaterStep(tokens, i))
             {
                 var token = tokens[i++].ToLowerInvariant();
                 if (token == "listen")
@@ -215,10 +249,20 @@ public static class ProbeArguments
                         ? true
                         : throw new ProbeUsageException($"socket {sockets.Count + 1}: listen is for tcp sockets only");
                 }
+                else if (ExtrasTokens.FirstOrDefault(t => t.Token == token && (layer == Layer.Native ? t.Native : t.Managed)) is { Token: not null } extra)
+                {
+                    extras |= extra.Flag;
+                }
                 else
                 {
                     options |= ParseOption(layer, token, sockets.Count + 1);
                 }
+            }
+
+            if ((extras & ProbeExtras.V6Default) != 0
+                && (address.AddressFamily != AddressFamily.InterNetworkV6 || (options & (int)NativeOptions.V6Only) != 0))
+            {
+                throw new ProbeUsageException($"socket {sockets.Count + 1}: +v6default is for IPv6 addresses without +v6only");
             }
 
             var v6Flag = layer == Layer.Native ? (int)NativeOptions.V6Only : (int)ManagedOptions.DualMode;
@@ -227,7 +271,7 @@ public static class ProbeArguments
                 throw new ProbeUsageException($"socket {sockets.Count + 1}: {OptionTokens(layer, v6Flag)} is for IPv6 addresses only");
             }
 
-            var socket = new ProbeSocket(protocol, address, port, options, listen);
+            var socket = new ProbeSocket(protocol, address, port, options, listen, extras);
             sockets.Add(socket);
             steps.Add(socket);
         }
@@ -235,11 +279,68 @@ public static class ProbeArguments
         return steps;
     }
 
-    /// <summary>"listen" followed by a number is a step of its own; "listen" alone belongs to the socket before it.</summary>
-    private static bool IsListenStep(List<string> tokens, int i) =>
-        tokens[i].Equals("listen", StringComparison.OrdinalIgnoreCase)
+    /// <summary>
+    /// "listen", "connect" or "receive" followed by a number is a step of its own; "listen" alone belongs to the socket
+    /// before it.
+    /// </summary>
+    private static bool IsLaterStep(List<string> tokens, int i) =>
+        tokens[i].ToLowerInvariant() is "listen" or "connect" or "receive"
         && i + 1 < tokens.Count
         && int.TryParse(tokens[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
+    private static ProbeStep ParseLaterStep(List<string> tokens, ref int i, List<ProbeSocket> sockets)
+    {
+        var word = tokens[i].ToLowerInvariant();
+        var number = int.Parse(tokens[i + 1], CultureInfo.InvariantCulture);
+        i += 2;
+        if (number < 1 || number > sockets.Count)
+        {
+            throw new ProbeUsageException($"{word} {number}: there is no socket {number} before this step");
+        }
+
+        var target = sockets[number - 1];
+        switch (word)
+        {
+            case "listen":
+                return target.Transport == Transport.Tcp
+                    ? new ProbeListen(number)
+                    : throw new ProbeUsageException($"listen {number}: socket {number} is udp; listen is for tcp sockets only");
+            case "connect":
+                // The connection goes to loopback only: to socket N's own address, or to loopback when N is on the wildcard.
+                return IPAddress.IsLoopback(target.Address) || target.Address.Equals(IPAddress.Any) || target.Address.Equals(IPAddress.IPv6Any)
+                    ? new ProbeConnect(number)
+                    : throw new ProbeUsageException($"connect {number}: socket {number} is on {target.Address}; connect goes to loopback or wildcard sockets only");
+            default:
+                if (target.Transport != Transport.Udp)
+                {
+                    throw new ProbeUsageException($"receive {number}: socket {number} is tcp; receive is for udp sockets only");
+                }
+
+                if (i + 1 >= tokens.Count
+                    || !int.TryParse(tokens[i], NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count is < 1 or > 10_000
+                    || ParseTimeout(tokens[i + 1]) is not { } timeout)
+                {
+                    throw new ProbeUsageException($"receive {number} takes COUNT (1 to 10000) and TIMEOUT (up to 60s, such as 5s or 500ms)");
+                }
+
+                i += 2;
+                return new ProbeReceive(number, count, timeout);
+        }
+    }
+
+    /// <summary>"5s" or "500ms", more than zero and at most a minute; null for anything else.</summary>
+    private static TimeSpan? ParseTimeout(string text)
+    {
+        var milliseconds = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? text[..^2]
+            : text.EndsWith('s') || text.EndsWith('S') ? text[..^1] : null;
+        if (milliseconds is null || !int.TryParse(milliseconds, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            return null;
+        }
+
+        var timeout = text.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? TimeSpan.FromMilliseconds(value) : TimeSpan.FromSeconds(value);
+        return timeout > TimeSpan.Zero && timeout <= TimeSpan.FromMinutes(1) ? timeout : null;
+    }
 
     private static int ParseOption(Layer layer, string token, int socket)
     {
@@ -264,8 +365,10 @@ public static class ProbeArguments
             }
         }
 
-        var other = layer == Layer.Native ? ManagedTokens.Select(t => t.Token) : NativeTokens.Select(t => t.Token);
-        var valid = layer == Layer.Native ? NativeTokens.Select(t => t.Token) : ManagedTokens.Select(t => t.Token);
+        var native = NativeTokens.Select(t => t.Token).Concat(ExtrasTokens.Where(t => t.Native).Select(t => t.Token)).ToList();
+        var managed = ManagedTokens.Select(t => t.Token).Concat(ExtrasTokens.Where(t => t.Managed).Select(t => t.Token)).ToList();
+        var other = layer == Layer.Native ? managed : native;
+        var valid = layer == Layer.Native ? native : managed;
         var hint = other.Contains(token)
             ? $"{token} belongs to the {(layer == Layer.Native ? "managed" : "native")} layer"
             : $"unknown word {Quote(token)}";

@@ -36,15 +36,15 @@ public static class ProbeCli
 
         return command switch
         {
-            ProbeSequenceCommand sequence => RunSequence(sequence, stdout),
+            ProbeSequenceCommand sequence => RunSequence(sequence, stdout, stderr),
             ProbeMatrixCommand matrix => RunMatrix(matrix, stdout, stderr),
             _ => UsageError,
         };
     }
 
-    private static int RunSequence(ProbeSequenceCommand command, TextWriter stdout)
+    private static int RunSequence(ProbeSequenceCommand command, TextWriter stdout, TextWriter stderr)
     {
-        var result = ProbeRunner.Run(command);
+        var result = ProbeRunner.Run(command, stderr);
         stdout.Write(command.Json ? Json(result) : Text(result));
         return 0;
     }
@@ -57,9 +57,15 @@ public static class ProbeCli
         var rows = result.Steps.Select((s, i) => (
             Number: (i + 1).ToString(CultureInfo.InvariantCulture),
             Socket: s.Described,
-            Observed: s.Observed is null ? (s.Step is ProbeListen ? "not run: that socket holds nothing" : "not run: the first socket holds no port to share")
-                : s.Observed.Succeeded ? (s.Step is ProbeListen ? "ok, listening" : $"ok, bound {s.LocalEndPoint}")
-                : $"{s.ObservedCode} ({s.Observed.NativeCode}: {s.Observed.Message})",
+            Observed: s.Observed is null ? (s.Step is ProbeSocket ? "not run: the first socket holds no port to share" : "not run: that socket holds nothing")
+                : s.Observed.Succeeded ? s.Step switch
+                {
+                    ProbeListen => "ok, listening",
+                    ProbeConnect => $"ok, connected from {s.LocalEndPoint}",
+                    ProbeReceive receive => $"ok, received {s.Received} of {receive.Count}",
+                    _ => $"ok, bound {s.LocalEndPoint}",
+                }
+                : $"{s.ObservedCode} ({s.Observed.NativeCode}: {s.Observed.Message})" + (s.Received is { } got ? $", received {got}" : ""),
             Model: s.PredictedCode + (s.Agrees ? "" : "   <- differs"))).ToList();
         var socketWidth = Math.Max("step".Length, rows.Max(r => r.Socket.Length));
         var observedWidth = Math.Max("observed".Length, rows.Max(r => r.Observed.Length));
@@ -114,6 +120,11 @@ public static class ProbeCli
                 else
                 {
                     json.WriteNull("localEndPoint");
+                }
+
+                if (step.Received is { } received)
+                {
+                    json.WriteNumber("received", received);
                 }
 
                 json.WriteString("predicted", step.PredictedCode);

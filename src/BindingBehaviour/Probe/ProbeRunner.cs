@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BindingBehaviour.Matrix;
@@ -5,15 +6,24 @@ using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Probe;
 
-/// <summary>One step of a probe run: what it was, what the OS answered, and what the model predicted.</summary>
-public sealed record ProbeStepResult(ProbeStep Step, string Described, Outcome? Observed, string? LocalEndPoint, CellOutcome? Predicted)
+/// <summary>
+/// One step of a probe run: what it was, what the OS answered, and what the model predicted. For a connect step the local
+/// end point is the connecting socket's; for a receive step <see cref="Received"/> counts the datagrams that arrived.
+/// </summary>
+public sealed record ProbeStepResult(ProbeStep Step, string Described, Outcome? Observed, string? LocalEndPoint, CellOutcome? Predicted, int? Received = null)
 {
-    /// <summary>True when the observation is the prediction; a step that could not run (no port to share, no socket to listen) agrees vacuously.</summary>
-    public bool Agrees => Observed is null || CellOutcome.From(Observed) == Predicted;
+    /// <summary>
+    /// True when the observation is the prediction; a step that could not run (no port to share, no socket to listen)
+    /// agrees vacuously, and so do connect and receive, which the bind models do not predict.
+    /// </summary>
+    public bool Agrees => Observed is null || !Modelled || CellOutcome.From(Observed) == Predicted;
+
+    /// <summary>Whether the bind models predict this step: sockets and later listens, not connects or receives.</summary>
+    public bool Modelled => Step is ProbeSocket or ProbeListen;
 
     public string ObservedCode => Observed is null ? "not run" : CellOutcome.From(Observed).Code;
 
-    public string PredictedCode => Predicted?.Code ?? "not run";
+    public string PredictedCode => Modelled ? Predicted?.Code ?? "not run" : "not modelled";
 }
 
 /// <summary>The result of a probe run on this machine.</summary>
@@ -28,7 +38,8 @@ public sealed record ProbeResult(Layer Layer, Os Os, string Model, int Attempts,
 /// </summary>
 public static class ProbeRunner
 {
-    public static ProbeResult Run(ProbeSequenceCommand command)
+    /// <summary>Runs the sequence; a receive step first writes "probe: ready ..." to <paramref name="progress"/> (the CLI's stderr).</summary>
+    public static ProbeResult Run(ProbeSequenceCommand command, TextWriter? progress = null)
     {
         var os = HostOs.Require();
         var model = BindModel.For(os);
@@ -36,13 +47,13 @@ public static class ProbeRunner
 
         // Port discipline as in the matrix: when the OS chose the first port and others share it, a refusal the model
         // did not predict may be another process holding that port in another protocol; try a fresh port, at most
-        // Ports.Attempts times. An explicit port is never retried.
-        var retryable = command.Sockets[0].Port == 0 && command.Sockets.Any(s => s.SamePort);
+        // Ports.Attempts times. An explicit port is never retried, nor a sequence that receives (its sender would be lost).
+        var retryable = command.Sockets[0].Port == 0 && command.Sockets.Any(s => s.SamePort) && !command.Steps.Any(s => s is ProbeReceive);
         var attempt = 0;
         while (true)
         {
             attempt++;
-            var (steps, port) = RunOnce(command, predicted);
+            var (steps, port) = RunOnce(command, predicted, progress);
             var taken = steps.Any(s => s.Observed is { Succeeded: false, Error: SocketError.AddressAlreadyInUse or SocketError.AccessDenied } && s.Predicted is { Succeeded: true });
             if (!retryable || !taken || attempt >= Ports.Attempts)
             {
@@ -58,8 +69,25 @@ public static class ProbeRunner
         var native = layer == Layer.Native
             ? (NativeOptions)socket.Options
             : DotNetOptionMapping.ToNative(os, socket.Transport, ipv6, (ManagedOptions)socket.Options);
+        if ((socket.Extras & ProbeExtras.V6Default) != 0 && DefaultIsV6Only(os))
+        {
+            native |= NativeOptions.V6Only;
+        }
+
         return new SocketSpec(socket.Transport, socket.Address, native, socket.Listen);
     }
+
+    /// <summary>
+    /// What IPV6_V6ONLY a new IPv6 socket gets when nobody sets it: on Linux net.ipv6.bindv6only of this network namespace,
+    /// on Windows 1, on macOS 0 (ipv6(7); Microsoft Learn, "Dual-Stack Sockets for IPv6 Winsock Applications"; XNU
+    /// bsd/netinet6/in6_proto.c, ip6_v6only).
+    /// </summary>
+    private static bool DefaultIsV6Only(Os os) => os switch
+    {
+        Os.Linux => Results.RunEnvironment.ReadSysctl("net.ipv6.bindv6only") == "1",
+        Os.Windows => true,
+        _ => false,
+    };
 
     /// <summary>
     /// The model's answer to every step: a socket binds (and listens) beside the sockets that hold the port; a later
@@ -69,6 +97,7 @@ public static class ProbeRunner
     {
         var predicted = new List<CellOutcome?>();
         var holding = new Dictionary<int, SocketSpec>();
+        var ports = PortKeys(command.Sockets);
         var number = 0;
         foreach (var step in command.Steps)
         {
@@ -76,12 +105,13 @@ public static class ProbeRunner
             {
                 number++;
                 var spec = Spec(os, command.Layer, socket);
+                var samePort = holding.Where(h => ports[h.Key - 1] == ports[number - 1]).Select(h => h.Value).ToList();
                 var outcome = (spec.Options & ~model.Supported) != 0
                     ? CellOutcome.Refused(Step.SetOption, SocketError.OperationNotSupported)
-                    : model.Bind(spec with { Listen = false }, [.. holding.Values]);
+                    : model.Bind(spec with { Listen = false }, samePort);
                 if (outcome.Succeeded && spec.Listen)
                 {
-                    outcome = model.Listen(spec, [.. holding.Values]);
+                    outcome = model.Listen(spec, samePort);
                 }
 
                 predicted.Add(outcome);
@@ -92,7 +122,8 @@ public static class ProbeRunner
             }
             else if (step is ProbeListen listen && holding.TryGetValue(listen.Socket, out var held))
             {
-                var outcome = held.Listen ? CellOutcome.Ok : model.Listen(held, [.. holding.Where(h => h.Key != listen.Socket).Select(h => h.Value)]);
+                var outcome = held.Listen ? CellOutcome.Ok
+                    : model.Listen(held, [.. holding.Where(h => h.Key != listen.Socket && ports[h.Key - 1] == ports[listen.Socket - 1]).Select(h => h.Value)]);
                 predicted.Add(outcome);
                 if (outcome.Succeeded)
                 {
@@ -108,9 +139,27 @@ public static class ProbeRunner
         return predicted;
     }
 
-    private static (List<ProbeStepResult> Steps, int? Port) RunOnce(ProbeSequenceCommand command, IReadOnlyList<CellOutcome?> predicted)
+    /// <summary>
+    /// Which sockets share a port, as far as the command line says: "same" is the first socket's port, an explicit number
+    /// is itself (the first socket's when equal), and a later port 0 is a fresh port of its own.
+    /// </summary>
+    private static IReadOnlyList<string> PortKeys(IReadOnlyList<ProbeSocket> sockets)
+    {
+        var first = sockets.Count > 0 && sockets[0].Port is { } p and not 0 ? p.ToString(CultureInfo.InvariantCulture) : "first";
+        return [.. sockets.Select((s, i) => i == 0 ? first
+            : s.Port switch
+            {
+                null => first,
+                0 => $"fresh {i}",
+                { } port => port.ToString(CultureInfo.InvariantCulture),
+            })];
+    }
+
+    private static (List<ProbeStepResult> Steps, int? Port) RunOnce(ProbeSequenceCommand command, IReadOnlyList<CellOutcome?> predicted, TextWriter? progress)
     {
         var held = new Dictionary<int, IDisposable>();
+        var locals = new Dictionary<int, IPEndPoint>();
+        var connected = new List<Socket>();
         var steps = new List<ProbeStepResult>();
         int? samePort = null;
         var number = 0;
@@ -118,37 +167,82 @@ public static class ProbeRunner
         {
             for (var i = 0; i < command.Steps.Count; i++)
             {
-                if (command.Steps[i] is ProbeListen listen)
+                switch (command.Steps[i])
                 {
-                    var described = $"listen {listen.Socket}";
-                    var observed = held.TryGetValue(listen.Socket, out var handle) ? Listen(handle) : null;
-                    steps.Add(new ProbeStepResult(listen, described, observed, null, predicted[i]));
-                    continue;
+                    case ProbeListen listen:
+                        {
+                            var observed = held.TryGetValue(listen.Socket, out var handle) ? Listen(handle) : null;
+                            steps.Add(new ProbeStepResult(listen, $"listen {listen.Socket}", observed, null, predicted[i]));
+                            continue;
+                        }
+
+                    case ProbeConnect connect:
+                        {
+                            var described = $"connect {connect.Socket}";
+                            if (!locals.TryGetValue(connect.Socket, out var target))
+                            {
+                                steps.Add(new ProbeStepResult(connect, described, null, null, predicted[i]));
+                                continue;
+                            }
+
+                            var (outcome, local, socket) = Connect(command.Layer, command.Sockets[connect.Socket - 1].Transport, Loopback(target));
+                            if (socket is not null)
+                            {
+                                connected.Add(socket);
+                            }
+
+                            steps.Add(new ProbeStepResult(connect, $"{described} ({Loopback(target)})", outcome, local?.ToString(), predicted[i]));
+                            continue;
+                        }
+
+                    case ProbeReceive receive:
+                        {
+                            var described = $"receive {receive.Socket} {receive.Count}";
+                            if (!held.TryGetValue(receive.Socket, out var handle))
+                            {
+                                steps.Add(new ProbeStepResult(receive, described, null, null, predicted[i]));
+                                continue;
+                            }
+
+                            // A native socket is handed to .NET for the traffic, as the claims do; the Socket then owns it.
+                            var socket = handle as Socket ?? ((NativeSocket)handle).ToSocket();
+                            held[receive.Socket] = socket;
+                            progress?.WriteLine($"probe: ready: socket {receive.Socket} receives on {locals[receive.Socket]} (up to {receive.Count} datagrams in {receive.Timeout.TotalMilliseconds:0} ms)");
+                            progress?.Flush();
+                            var (outcome, count) = Receive(socket, receive.Count, receive.Timeout);
+                            steps.Add(new ProbeStepResult(receive, described, outcome, locals[receive.Socket].ToString(), predicted[i], count));
+                            continue;
+                        }
                 }
 
-                var socket = (ProbeSocket)command.Steps[i];
+                var socketStep = (ProbeSocket)command.Steps[i];
                 number++;
-                var port = socket.Port ?? samePort;
+                var port = socketStep.Port ?? samePort;
                 if (port is null)
                 {
-                    steps.Add(new ProbeStepResult(socket, socket.Describe(command.Layer), null, null, predicted[i]));
+                    steps.Add(new ProbeStepResult(socketStep, socketStep.Describe(command.Layer), null, null, predicted[i]));
                     continue;
                 }
 
-                var (outcome, local, opened) = command.Layer == Layer.Native
-                    ? RunNative(socket, port.Value)
-                    : RunManaged(socket, port.Value);
+                var (bound, boundLocal, opened) = command.Layer == Layer.Native
+                    ? RunNative(socketStep, port.Value)
+                    : RunManaged(socketStep, port.Value);
                 if (opened is not null)
                 {
                     held[number] = opened;
                 }
 
-                if (number == 1 && local is not null)
+                if (boundLocal is not null)
                 {
-                    samePort = local.Port;
+                    locals[number] = boundLocal;
                 }
 
-                steps.Add(new ProbeStepResult(socket, socket.Describe(command.Layer, socket.SamePort ? port : null), outcome, local?.ToString(), predicted[i]));
+                if (number == 1 && boundLocal is not null)
+                {
+                    samePort = boundLocal.Port;
+                }
+
+                steps.Add(new ProbeStepResult(socketStep, socketStep.Describe(command.Layer, socketStep.SamePort ? port : null), bound, boundLocal?.ToString(), predicted[i]));
             }
 
             return (steps, samePort);
@@ -159,7 +253,74 @@ public static class ProbeRunner
             {
                 handle.Dispose();
             }
+
+            foreach (var socket in connected)
+            {
+                socket.Dispose();
+            }
         }
+    }
+
+    /// <summary>Where "connect N" goes: socket N's address, or loopback of its family when N is on the wildcard.</summary>
+    private static IPEndPoint Loopback(IPEndPoint target) =>
+        target.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, target.Port)
+        : target.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, target.Port)
+        : target;
+
+    /// <summary>
+    /// A new socket, not bound, connects: natively a libc socket handed to .NET for the connect (as the claims do),
+    /// managed a plain <c>new Socket(...).Connect(...)</c>. Neither sets an option; the OS picks the local port.
+    /// </summary>
+    private static (Outcome Outcome, IPEndPoint? Local, Socket? Socket) Connect(Layer layer, Transport transport, IPEndPoint target)
+    {
+        Socket socket;
+        if (layer == Layer.Native)
+        {
+            var opened = NativeSocket.TryOpen(transport, target.AddressFamily, out var native);
+            if (!opened.Succeeded)
+            {
+                return (opened, null, null);
+            }
+
+            socket = native!.ToSocket();
+        }
+        else
+        {
+            try
+            {
+                socket = transport == Transport.Tcp
+                    ? new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+                    : new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            }
+            catch (SocketException e)
+            {
+                return (Outcome.From(Step.Create, e), null, null);
+            }
+        }
+
+        var outcome = Managed.Try(Step.Connect, () => socket.Connect(target));
+        return (outcome, outcome.Succeeded ? socket.LocalEndPoint as IPEndPoint : null, socket);
+    }
+
+    /// <summary>Receives until <paramref name="count"/> datagrams have arrived or the timeout has passed; never sleeps and hopes.</summary>
+    private static (Outcome Outcome, int Received) Receive(Socket socket, int count, TimeSpan timeout)
+    {
+        var buffer = new byte[65536];
+        var received = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = Managed.Try(Step.Receive, () =>
+        {
+            while (received < count && clock.Elapsed < timeout)
+            {
+                var left = timeout - clock.Elapsed;
+                if (socket.Poll((int)Math.Max(1, Math.Min(left.TotalMicroseconds, int.MaxValue)), SelectMode.SelectRead))
+                {
+                    socket.Receive(buffer);
+                    received++;
+                }
+            }
+        });
+        return (outcome, received);
     }
 
     private static Outcome Listen(IDisposable handle) => handle switch
@@ -177,7 +338,14 @@ public static class ProbeRunner
             return (opened, null, null);
         }
 
-        var outcome = MatrixSockets.SetNative(native!, (NativeOptions)socket.Options, socket.Family == AddressFamily.InterNetworkV6);
+        // +v6default: IPV6_V6ONLY is not set at all, so the socket keeps the OS default.
+        var setV6Only = socket.Family == AddressFamily.InterNetworkV6 && (socket.Extras & ProbeExtras.V6Default) == 0;
+        var outcome = MatrixSockets.SetNative(native!, (NativeOptions)socket.Options, setV6Only);
+        if (outcome.Succeeded && (socket.Extras & ProbeExtras.FreeBind) != 0)
+        {
+            outcome = native!.Set(FreeBindOption(socket.Family));
+        }
+
         if (outcome.Succeeded)
         {
             outcome = native!.Bind(socket.Address, port);
@@ -199,7 +367,17 @@ public static class ProbeRunner
 
     private static (Outcome Outcome, IPEndPoint? Local, IDisposable? Handle) RunManaged(ProbeSocket socket, int port)
     {
-        var outcome = MatrixSockets.OpenManaged(socket.Transport, new IPEndPoint(socket.Address, port), (ManagedOptions)socket.Options, socket.Listen, out var managed);
+        // +freebind: .NET has no name for it, so the C# a user writes is SetRawSocketOption with Linux's numbers.
+        Action<Socket>? freeBind = (socket.Extras & ProbeExtras.FreeBind) == 0 ? null : s =>
+        {
+            var (level, name) = NativeNumbers.Option(HostOs.Require(), FreeBindOption(socket.Family))
+                ?? throw new SocketException((int)SocketError.OperationNotSupported);
+            s.SetRawSocketOption(level, name, BitConverter.GetBytes(1));
+        };
+        var outcome = MatrixSockets.OpenManaged(socket.Transport, new IPEndPoint(socket.Address, port), (ManagedOptions)socket.Options, socket.Listen, out var managed, freeBind);
         return (outcome, (IPEndPoint?)managed?.LocalEndPoint, managed);
     }
+
+    private static NativeOption FreeBindOption(AddressFamily family) =>
+        family == AddressFamily.InterNetworkV6 ? NativeOption.V6FreeBind : NativeOption.FreeBind;
 }

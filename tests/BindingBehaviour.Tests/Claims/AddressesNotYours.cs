@@ -70,12 +70,13 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
     }
 }
 
+// The two FREEBIND claims bind a non-local address successfully, so they do it inside a network namespace the suite
+// creates (LinuxSandbox, topic linux-environments): nothing binds a non-loopback address in this process's namespace.
+
 [Claim("ip-freebind", "addresses-not-yours",
     "On Linux, IP_FREEBIND on one socket lets it bind and even listen on an IPv4 address the machine does not have (198.51.100.7); Windows and macOS have no such option.")]
 public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
 {
-    private static readonly IPAddress NotOurs = IPAddress.Parse("198.51.100.7");
-
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", IpMan + ", IP_FREEBIND: \"allows binding to an IP address that is nonlocal or does not (yet) exist\"; " + LinuxAfInet + ", __inet_bind(): inet_can_nonlocal_bind()")]
     [Expect(Os.Windows, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); Winsock's ws2ipdef.h has no counterpart")]
@@ -83,10 +84,12 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     public void Native()
     {
         Require(NativeNumbers.Exists(NativeOption.FreeBind), "This OS has no IP_FREEBIND.");
+        var sandbox = LinuxSandbox.NewNetworkNamespace();
+        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
-        using var socket = NativeSocket.Open(Transport.Tcp, NotOurs);
-        socket.Set(NativeOption.FreeBind).OrThrow("Setting IP_FREEBIND");
-        Observe(Outcome.Sequence(() => socket.Bind(NotOurs, 0), () => socket.Listen()));
+        // The probe's +freebind: setsockopt(SOL_IP, IP_FREEBIND, 1) before bind.
+        var run = sandbox.Probe("tcp 198.51.100.7:0 +freebind listen");
+        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
     }
 
     [ClaimFact(Layer.Managed)]
@@ -96,11 +99,12 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     public void Managed()
     {
         Require(NativeNumbers.Exists(NativeOption.FreeBind), "This OS has no IP_FREEBIND.");
+        var sandbox = LinuxSandbox.NewNetworkNamespace();
+        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
-        const int solIp = 0, ipFreebind = 15;
-        using var listener = new TcpListener(NotOurs, 0);
-        listener.Server.SetRawSocketOption(solIp, ipFreebind, BitConverter.GetBytes(1));
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, listener.Start));
+        // The probe's managed +freebind: socket.SetRawSocketOption(0, 15, BitConverter.GetBytes(1)), then Bind and Listen.
+        var run = sandbox.Probe("--layer managed tcp 198.51.100.7:0 +freebind listen");
+        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
     }
 }
 
@@ -108,8 +112,6 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     "On Linux, IPV6_FREEBIND does the same for IPv6: a UDP socket with it binds 2001:db8::7, which this machine does not have.")]
 public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
 {
-    private static readonly IPAddress NotOurs = IPAddress.Parse("2001:db8::7");
-
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", "include/uapi/linux/in6.h: IPV6_FREEBIND is 78; " + LinuxAfInet6 + ", __inet6_bind(): ipv6_can_nonlocal_bind() skips the local-address check")]
     [Expect(Os.Windows, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); Winsock has no counterpart")]
@@ -118,10 +120,12 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
     {
         Require(NativeNumbers.Exists(NativeOption.V6FreeBind), "This OS has no IPV6_FREEBIND.");
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
+        var sandbox = LinuxSandbox.NewNetworkNamespace();
+        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
-        using var socket = NativeSocket.Open(Transport.Udp, NotOurs);
-        socket.Set(NativeOption.V6FreeBind).OrThrow("Setting IPV6_FREEBIND");
-        Observe(socket.Bind(NotOurs, 0));
+        // The probe's +freebind on an IPv6 socket: setsockopt(IPPROTO_IPV6, IPV6_FREEBIND, 1) before bind.
+        var run = sandbox.Probe("udp [2001:db8::7]:0 +freebind");
+        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
     }
 
     [ClaimFact(Layer.Managed)]
@@ -132,11 +136,12 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
     {
         Require(NativeNumbers.Exists(NativeOption.V6FreeBind), "This OS has no IPV6_FREEBIND.");
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
+        var sandbox = LinuxSandbox.NewNetworkNamespace();
+        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
-        const int ipProtoIpv6 = 41, ipv6Freebind = 78;
-        using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp);
-        socket.SetRawSocketOption(ipProtoIpv6, ipv6Freebind, BitConverter.GetBytes(1));
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => socket.Bind(new IPEndPoint(NotOurs, 0))));
+        // The probe's managed +freebind: socket.SetRawSocketOption(41, 78, BitConverter.GetBytes(1)), then Bind.
+        var run = sandbox.Probe("--layer managed udp [2001:db8::7]:0 +freebind");
+        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
     }
 }
 

@@ -27,6 +27,16 @@ public sealed class ProbeTests
     [InlineData("listen 1 tcp 127.0.0.1:0")]
     [InlineData("tcp 127.0.0.1:0 listen 2")]
     [InlineData("udp 127.0.0.1:0 udp 127.0.0.1:same listen 1")]
+    [InlineData("tcp 127.0.0.1:0 listen connect 2")]
+    [InlineData("tcp 198.51.100.7:0 +freebind listen connect 1")]
+    [InlineData("tcp 127.0.0.1:0 receive 1 10 5s")]
+    [InlineData("udp 127.0.0.1:0 receive 1 10")]
+    [InlineData("udp 127.0.0.1:0 receive 1 10 forever")]
+    [InlineData("udp 127.0.0.1:0 receive 1 0 5s")]
+    [InlineData("udp 127.0.0.1:0 receive 1 10 2m")]
+    [InlineData("udp 127.0.0.1:0 +v6default")]
+    [InlineData("tcp [::]:0 +v6default +v6only")]
+    [InlineData("--layer managed tcp [::]:0 +v6default")]
     public void Bad_arguments_get_one_usage_line_and_exit_code_2(string arguments)
     {
         var (code, stdout, stderr) = Run(arguments);
@@ -108,6 +118,87 @@ public sealed class ProbeTests
         command.Steps[3].Should().Be(new ProbeListen(2));
     }
 
+    [Fact]
+    public void Connect_receive_and_the_probes_own_options_are_steps_and_words_of_the_syntax()
+    {
+        var command = (ProbeSequenceCommand)ProbeArguments.Parse(
+            Split("tcp [::]:0 +v6default +freebind listen, connect 1, udp 127.0.0.1:0 +reuseaddr, receive 2 10 500ms, connect 2"));
+
+        command.Steps.Should().HaveCount(5);
+        command.Sockets.Should().HaveCount(2, "a connecting socket is not numbered");
+        command.Sockets[0].Extras.Should().Be(ProbeExtras.V6Default | ProbeExtras.FreeBind);
+        command.Sockets[0].Options.Should().Be(0, "+v6default and +freebind are not matrix options");
+        command.Sockets[0].Describe(Layer.Native).Should().Be("tcp [::]:0 +v6default +freebind listen");
+        command.Steps[1].Should().Be(new ProbeConnect(1));
+        command.Steps[3].Should().Be(new ProbeReceive(2, 10, TimeSpan.FromMilliseconds(500)));
+        command.Steps[4].Should().Be(new ProbeConnect(2));
+
+        var managed = (ProbeSequenceCommand)ProbeArguments.Parse(Split("--layer managed udp [2001:db8::7]:0 +freebind"));
+        managed.Sockets[0].Extras.Should().Be(ProbeExtras.FreeBind);
+        ProbeArguments.Usage.Should().Contain("+v6default").And.Contain("+freebind").And.Contain("connect N").And.Contain("receive N COUNT TIMEOUT");
+    }
+
+    [Fact]
+    public void The_model_compares_only_sockets_that_share_a_port()
+    {
+        var command = (ProbeSequenceCommand)ProbeArguments.Parse(
+            Split("tcp 127.0.0.1:5001, tcp 127.0.0.1:5002, tcp 127.0.0.1:5001, tcp 127.0.0.1:0, tcp 127.0.0.1:same"));
+
+        // A later port 0 is a fresh port of its own; "same" is the first socket's port, 5001.
+        ProbeRunner.Predict(BindModel.For(Os.Linux), Os.Linux, command).Select(p => p?.Code).Should()
+            .Equal("ok", "ok", "bind:AddressAlreadyInUse", "ok", "bind:AddressAlreadyInUse");
+    }
+
+    [Fact]
+    public void Connect_leaves_from_a_port_the_OS_picks_and_is_not_modelled()
+    {
+        var (code, stdout, _) = Run("--json tcp 127.0.0.1:0 listen, connect 1, connect 1");
+
+        code.Should().Be(0);
+        var steps = System.Text.Json.JsonDocument.Parse(stdout).RootElement.GetProperty("steps");
+        var listener = steps[0].GetProperty("localEndPoint").GetString()!;
+        steps[1].GetProperty("step").GetString().Should().Be($"connect 1 ({listener})");
+        steps[1].GetProperty("observed").GetString().Should().Be("ok");
+        steps[1].GetProperty("predicted").GetString().Should().Be("not modelled");
+        steps[1].GetProperty("agrees").GetBoolean().Should().BeTrue();
+        steps[1].GetProperty("localEndPoint").GetString().Should().StartWith("127.0.0.1:")
+            .And.NotBe(steps[2].GetProperty("localEndPoint").GetString(), "two connections to one listener need two local ports");
+    }
+
+    [Fact]
+    public async Task Receive_says_when_it_is_ready_and_counts_what_arrived()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new ReadyWriter();
+        var probe = Task.Run(() => ProbeCli.Run(Split("--json udp 127.0.0.1:0, receive 1 3 10s"), stdout, stderr));
+        stderr.Ready.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue("the probe says when it is ready");
+
+        var port = int.Parse(stderr.ToString().Split(':')[^1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        using (var sender = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0)))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                sender.Send([1], new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+            }
+        }
+
+        (await probe.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be(0);
+        var receive = System.Text.Json.JsonDocument.Parse(stdout.ToString()).RootElement.GetProperty("steps")[1];
+        receive.GetProperty("observed").GetString().Should().Be("ok");
+        receive.GetProperty("received").GetInt32().Should().Be(3);
+        stderr.ToString().Should().StartWith("probe: ready: socket 1 receives on 127.0.0.1:");
+    }
+
+    [Fact]
+    public void Receive_ends_at_its_timeout_with_what_it_has()
+    {
+        var (code, stdout, stderr) = Run("udp 127.0.0.1:0, receive 1 5 100ms");
+
+        code.Should().Be(0);
+        stdout.Should().Contain("ok, received 0 of 5");
+        stderr.Should().StartWith("probe: ready");
+    }
+
     [SkippableFact]
     public void Linux_checks_the_port_again_at_listen_so_the_second_listener_is_refused_there()
     {
@@ -135,4 +226,29 @@ public sealed class ProbeTests
     }
 
     private static string[] Split(string arguments) => arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>A stderr that signals once the probe has written its ready line.</summary>
+    private sealed class ReadyWriter : StringWriter
+    {
+        public ManualResetEventSlim Ready { get; } = new();
+
+        public override void Flush()
+        {
+            base.Flush();
+            if (ToString().Contains("probe: ready", StringComparison.Ordinal))
+            {
+                Ready.Set();
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Ready.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

@@ -1,0 +1,365 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace BindingBehaviour.Tests.Infrastructure;
+
+/// <summary>
+/// Where and as whom a child probe runs: this network namespace or a new one (loopback up, sysctls set there and only
+/// there), as this process's user or as nobody (uid and gid 65534, through setpriv), or as root of a new user namespace
+/// that owns a new network namespace. <see cref="Probe"/> runs <c>dotnet probe.dll --json STEPS</c> (the probe of
+/// tools/BindingBehaviour.Probe, built beside the tests) in that environment and reads back what the OS answered at each
+/// step. The whole chain (unshare, sh, setpriv, dotnet) execs into one process, which is killed after a timeout and
+/// whenever the caller stops waiting.
+/// </summary>
+public sealed record LinuxSandbox
+{
+    public const int Nobody = 65534;
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly ConcurrentDictionary<string, Lazy<string?>> Probed = new();
+
+    private LinuxSandbox(Namespaces where) => Where = where;
+
+    private enum Namespaces
+    {
+        /// <summary>The test process's own network namespace.</summary>
+        This,
+
+        /// <summary>unshare --net: a new network namespace, which needs root (CAP_SYS_ADMIN).</summary>
+        NewNetwork,
+
+        /// <summary>unshare --user --map-root-user --net: a new user namespace whose root owns a new network namespace.</summary>
+        NewUserAndNetwork,
+    }
+
+    private Namespaces Where { get; }
+
+    private bool AsNobody { get; init; }
+
+    private IReadOnlyList<(string Key, string Value)> Sysctls { get; init; } = [];
+
+    /// <summary>The network namespace this process runs in (to run a child as another user beside this process's sockets).</summary>
+    public static LinuxSandbox ThisNetworkNamespace() => new(Namespaces.This);
+
+    /// <summary>A new network namespace with only loopback, brought up, created by root (unshare --net).</summary>
+    public static LinuxSandbox NewNetworkNamespace() => new(Namespaces.NewNetwork);
+
+    /// <summary>
+    /// A new user namespace whose root (this process's user, or nobody when this process is root) owns a new network
+    /// namespace (unshare --user --map-root-user --net), loopback up.
+    /// </summary>
+    public static LinuxSandbox NewUserNamespaceAsNobody() => new(Namespaces.NewUserAndNetwork);
+
+    /// <summary>Sets a sysctl inside the new network namespace, written to its /proc/sys before the probe starts.</summary>
+    public LinuxSandbox Sysctl(string key, string value) =>
+        Where == Namespaces.This
+            ? throw new InvalidOperationException("Sysctls are set only inside a network namespace the suite creates.")
+            : this with { Sysctls = [.. Sysctls, (key, value)] };
+
+    /// <summary>The probe runs as nobody (uid and gid 65534, no groups), dropped with setpriv after the namespace is set up.</summary>
+    public LinuxSandbox AsUserNobody() => this with { AsNobody = true };
+
+    /// <summary>How the docs describe where and as whom the probe ran: "environment: new network namespace, ..., uid 65534".</summary>
+    public string Environment
+    {
+        get
+        {
+            var parts = new List<string>
+            {
+                Where switch
+                {
+                    Namespaces.This => "this process's network namespace",
+                    Namespaces.NewNetwork => "new network namespace (unshare --net, lo up)",
+                    _ => "new user namespace owning a new network namespace (unshare --user --map-root-user --net, lo up)",
+                },
+            };
+            parts.AddRange(Sysctls.Select(s => $"{s.Key}={s.Value}"));
+            parts.Add(Where == Namespaces.NewUserAndNetwork
+                ? $"uid 0 inside, uid {(IsRoot ? Nobody : CurrentUid())} outside"
+                : AsNobody ? $"uid {Nobody} (setpriv)" : $"uid {CurrentUid()}");
+            return "environment: " + string.Join(", ", parts);
+        }
+    }
+
+    /// <summary>Why this machine cannot run a probe in this environment, found by trying it once; null when it can.</summary>
+    public string? MissingCapability => Probed.GetOrAdd(CapabilityKey, _ => new Lazy<string?>(FindMissingCapability)).Value;
+
+    private static bool IsRoot => System.Environment.IsPrivilegedProcess;
+
+    private string CapabilityKey => Environment;
+
+    /// <summary>
+    /// Runs the probe with these arguments (the probe's own syntax, e.g. "tcp [::]:0 +v6default listen, tcp 0.0.0.0:same")
+    /// and returns each step's outcome. <paramref name="whenReady"/> runs once the probe says it is ready to receive.
+    /// </summary>
+    public ProbeRun Probe(string arguments, Action? whenReady = null)
+    {
+        if (MissingCapability is { } missing)
+        {
+            throw new InvalidOperationException($"This sandbox cannot run here: {missing}");
+        }
+
+        var (code, stdout, stderr) = Run([.. ProbeCommand(), "--json", .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)], whenReady);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"The probe exited with {code}: {stderr}");
+        }
+
+        return ProbeRun.Parse(stdout);
+    }
+
+    private string? FindMissingCapability()
+    {
+        foreach (var tool in Tools())
+        {
+            if (!File.Exists(tool))
+            {
+                return $"{tool} is missing (network namespaces, per-namespace sysctls and setpriv are Linux tools)";
+            }
+        }
+
+        if (Where == Namespaces.This && !AsNobody)
+        {
+            return null;
+        }
+
+        if (AsNobody && !IsRoot)
+        {
+            return $"this process is not root, so it cannot start a child as uid {Nobody}";
+        }
+
+        if (Where == Namespaces.NewNetwork)
+        {
+            // The probe of the capability itself: may this process create a network namespace?
+            var (netns, _, netnsError) = Run([Unshare, "--net", "true"], null);
+            if (netns != 0)
+            {
+                return $"this process may not create a network namespace (unshare --net: {netnsError.Trim()})";
+            }
+        }
+
+        if (Where == Namespaces.NewUserAndNetwork)
+        {
+            var (userns, _, usernsError) = Run([.. DropToNobody(), Unshare, "--user", "--map-root-user", "--net", "true"], null);
+            if (userns != 0)
+            {
+                return $"unprivileged user namespaces are not allowed here (unshare --user --map-root-user --net as uid {(IsRoot ? Nobody : CurrentUid())}: {usernsError.Trim()})";
+            }
+        }
+
+        // The whole chain once, with the probe printing its help: namespaces, loopback, sysctls and the user who reads probe.dll.
+        var (code, _, error) = Run([.. ProbeCommand(), "--help"], null);
+        return code == 0 ? null : $"the probe did not run in this environment ({Environment}): {error.Trim()}";
+    }
+
+    private const string Unshare = "/usr/bin/unshare";
+    private const string Setpriv = "/usr/bin/setpriv";
+    private const string Shell = "/bin/sh";
+
+    private IEnumerable<string> Tools() =>
+        (Where == Namespaces.This ? [] : new[] { Unshare, Shell })
+        .Concat(AsNobody || (Where == Namespaces.NewUserAndNetwork && IsRoot) ? [Setpriv] : []);
+
+    /// <summary>
+    /// The command line: [setpriv to nobody] [unshare ... sh -c 'ip link set lo up, write the sysctls, exec "$@"' sh]
+    /// [setpriv to nobody] dotnet probe.dll. Every link execs the next, so the probe keeps the first process's id.
+    /// </summary>
+    private List<string> ProbeCommand()
+    {
+        var probe = new List<string> { Dotnet(), ProbeDll() };
+        var command = new List<string>();
+        if (Where == Namespaces.This)
+        {
+            command.AddRange(AsNobody ? DropToNobody() : []);
+            command.AddRange(probe);
+            return command;
+        }
+
+        var setup = new StringBuilder("ip link set lo up");
+        foreach (var (key, value) in Sysctls)
+        {
+            // Written through /proc/sys of the new namespace; the values are the suite's own constants, quoted for sh.
+            setup.Append(CultureInfo.InvariantCulture, $" && printf '%s' '{value}' > /proc/sys/{key.Replace('.', '/')}");
+        }
+
+        setup.Append(" && exec \"$@\"");
+        if (Where == Namespaces.NewUserAndNetwork)
+        {
+            command.AddRange(DropToNobody());
+            command.AddRange([Unshare, "--user", "--map-root-user", "--net", Shell, "-c", setup.ToString(), "sh"]);
+        }
+        else
+        {
+            command.AddRange([Unshare, "--net", Shell, "-c", setup.ToString(), "sh"]);
+            command.AddRange(AsNobody ? DropToNobody() : []);
+        }
+
+        command.AddRange(probe);
+        return command;
+    }
+
+    /// <summary>setpriv to nobody when this process is root; nothing when it already runs without privileges.</summary>
+    private static IEnumerable<string> DropToNobody() => IsRoot
+        ? [Setpriv, $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups"]
+        : [];
+
+    /// <summary>The dotnet host that runs this test process (testhost runs under it), else DOTNET_HOST_PATH, else dotnet on PATH.</summary>
+    private static string Dotnet()
+    {
+        var self = System.Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            return self;
+        }
+
+        return System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+    }
+
+    /// <summary>probe.dll, copied beside the tests by the ProjectReference to tools/BindingBehaviour.Probe.</summary>
+    private static string ProbeDll()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "probe.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"The probe is not built beside the tests: {path}");
+    }
+
+    /// <summary>This process's uid from /proc (where there is no /proc there are no uids to drop either).</summary>
+    private static string CurrentUid() => File.Exists("/proc/self/status")
+        ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] ?? "?"
+        : "?";
+
+    /// <summary>Runs a command, waits at most <see cref="Timeout"/>, and always kills what is left of it.</summary>
+    private static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action? whenReady)
+    {
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // No diagnostics IPC socket in /tmp from a child that may run as another user.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        using var ready = new ManualResetEventSlim();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (stdout)
+                {
+                    stdout.Append(e.Data).Append('\n');
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (stderr)
+            {
+                stderr.Append(e.Data).Append('\n');
+            }
+
+            if (e.Data.StartsWith("probe: ready", StringComparison.Ordinal))
+            {
+                ready.Set();
+            }
+        };
+
+        var clock = Stopwatch.StartNew();
+        process.Start();
+        try
+        {
+            process.StandardInput.Close();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (whenReady is not null)
+            {
+                // Wait for the ready line, or for the probe to end without one (then there is nothing to send to).
+                while (!ready.Wait(50) && !process.HasExited && clock.Elapsed < Timeout)
+                {
+                }
+
+                if (ready.IsSet)
+                {
+                    whenReady();
+                }
+            }
+
+            var left = Timeout - clock.Elapsed;
+            if (!process.WaitForExit(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            {
+                throw new TimeoutException($"{string.Join(' ', command)} did not end within {Timeout.TotalSeconds:0} s");
+            }
+
+            process.WaitForExit(); // drains the asynchronous readers
+            return (process.ExitCode, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+    }
+}
+
+/// <summary>What the probe observed at each of its steps, read from its --json output.</summary>
+public sealed record ProbeRun(IReadOnlyList<ProbeRunStep> Steps)
+{
+    public override string ToString() => string.Join("; ", Steps);
+
+    /// <summary>Step N, counting from 1 as the probe does.</summary>
+    public ProbeRunStep this[int step] => Steps[step - 1];
+
+    public static ProbeRun Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var steps = new List<ProbeRunStep>();
+        foreach (var step in document.RootElement.GetProperty("steps").EnumerateArray())
+        {
+            var code = step.GetProperty("observed").GetString()!;
+            var outcome = code == "ok" ? Outcome.Ok
+                : Outcome.ParseCode(code) is var (failed, error)
+                    ? Outcome.Refused(failed, error, step.GetProperty("nativeCode").GetInt32(), step.GetProperty("message").GetString()!)
+                    : null; // "not run": an earlier step it needed was refused
+            var local = step.GetProperty("localEndPoint").GetString() is { } text ? IPEndPoint.Parse(text) : null;
+            int? received = step.TryGetProperty("received", out var count) ? count.GetInt32() : null;
+            steps.Add(new ProbeRunStep(step.GetProperty("step").GetString()!, outcome, local, received));
+        }
+
+        return new ProbeRun(steps);
+    }
+}
+
+/// <summary>
+/// One step as the probe ran it: its description, the OS's answer (null when the step did not run because an earlier one
+/// it needed was refused), the local end point (of the connecting socket for a connect), and the datagrams received.
+/// </summary>
+public sealed record ProbeRunStep(string Step, Outcome? Answer, IPEndPoint? LocalEndPoint, int? Received)
+{
+    public bool Ran => Answer is not null;
+
+    /// <summary>The OS's answer; a step that did not run is a broken scenario, never an observation.</summary>
+    public Outcome Outcome => Answer ?? throw new InvalidOperationException($"The probe's step \"{Step}\" did not run.");
+
+    public override string ToString() => $"{Step}: {Answer?.ToString() ?? "not run"}{(LocalEndPoint is { } local ? $" at {local}" : "")}";
+}
