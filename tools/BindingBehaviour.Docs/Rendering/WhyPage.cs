@@ -17,6 +17,7 @@ internal static class WhyPage
         ("udp-twice-same-address", "Within one protocol the table is consulted: a second UDP socket on the same address and port is refused."),
         ("tcp-and-udp-share-a-port", "Across protocols it is not: a TCP listener and a UDP socket bind the same address and port, whichever comes first."),
         ("protocol-tables-shown-apart", "The OS itself lists them apart: its list of TCP listeners and its list of UDP sockets each hold exactly their own entry."),
+        ("network-namespace-own-port-space", "On Linux the key also holds the network namespace: a port taken in one namespace is free in a new one, while a second bind in the first is refused."),
     ];
 
     private const string Diagram = """
