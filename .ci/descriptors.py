@@ -61,7 +61,8 @@ def main():
           f"{len(ledger['baseline'])} were open before the first test; "
           f"garbage collections during the run: {gcs['gen0']}/{gcs['gen1']}/{gcs['gen2']} (gen0/1/2)")
     for leak in leaks:
-        how = "closed only by its finalizer at the end: never disposed" if leak["closedByFinalizer"] else "still referenced"
+        how = ("closed only by its finalizer at the end: never disposed" if leak["closedByFinalizer"]
+               else "open even after a full collection and finalizers: still referenced, or a raw descriptor nothing closes")
         print(f"  LEAK {describe(leak)} ({how})")
     for socket in facing:
         print(f"  NETWORK-FACING at the end: {describe(socket)}")
