@@ -1,0 +1,415 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BindingBehaviour.Tests.Infrastructure;
+
+/// <summary>
+/// Proves that no socket or file descriptor outlives its test. <see cref="LedgerTestFramework"/> calls <see cref="Begin"/>
+/// right before the first test collection runs and <see cref="End"/> right after the last one has finished (with its
+/// class and collection fixtures disposed); the ledger compares the process's descriptor table (/proc/self/fd) at those
+/// two moments and writes what is left into &lt;run dir&gt;/descriptors.json, which .ci/descriptors.py judges.
+/// <para>
+/// Who owns a descriptor still open at the end, precisely: one open before the first test (same number, same target)
+/// belongs to the test host (its connection to vstest, the runtime's files). One opened during the run belongs to a test,
+/// unless it is of a kind the runtime opens once on the first use of a feature and keeps for the process's life, listed in
+/// <see cref="RuntimeOwned"/> with the reason. A socket is never the runtime's: any socket opened during the run and open
+/// at the end is a leak. The end is looked at twice: as the tests left it, then after a full garbage collection with
+/// finalizers. A socket open at the first look and gone at the second was never disposed, and only its finalizer closed
+/// it; one open at both is still referenced, or is a raw descriptor with no finalizer (the engine's NativeSocket on Unix
+/// holds a plain fd, so a NativeSocket never disposed is always seen). Both are leaks. A managed Socket never disposed
+/// whose finalizer already ran during the run (a collection came after it was dropped) is closed by the end and cannot
+/// be seen: the file says how many collections ran during the run, so a reader knows how much it could hide.
+/// </para>
+/// On other OSes there is no /proc/self/fd: the file says the check was not made and why.
+/// </summary>
+public static partial class DescriptorLedger
+{
+    public const string FileName = "descriptors.json";
+    public const string Schema = "bindingbehaviour-descriptors";
+    public const int Version = 1;
+
+    /// <summary>Set to "leak" to make the ledger's own test leave sockets open on purpose: .ci/run uses it to prove the check fails.</summary>
+    public const string ProofVariable = "BINDINGBEHAVIOUR_LEDGER_PROOF";
+
+    private const string FdDirectory = "/proc/self/fd";
+
+    private static IReadOnlyList<Descriptor>? _baseline;
+    private static DateTime _startedAt;
+    private static int[] _collectionsAtBegin = [0, 0, 0];
+
+    /// <summary>One open descriptor: its number, what /proc/self/fd/N links to, its kind and, for a socket, what /proc/self/net says of it.</summary>
+    public sealed record Descriptor(int Fd, string Target, string Kind, SocketEntry? Socket)
+    {
+        /// <summary>The socket's inode ("socket:[12345]" gives 12345), or null when it is not a socket.</summary>
+        public string? Inode => Kind == "socket" ? Target["socket:[".Length..^1] : null;
+    }
+
+    /// <summary>
+    /// A socket as /proc/self/net/{table} lists it. Network-facing: an IP socket whose local address is a wildcard or not a
+    /// loopback address, or a packet socket; a unix or netlink socket, or an IP socket on 127/8 or ::1, is not.
+    /// </summary>
+    public sealed record SocketEntry(string Table, string Local, string? Remote, string? State, bool NetworkFacing);
+
+    /// <summary>A descriptor opened during the run and open at the end, with who owns it.</summary>
+    public sealed record Leftover(
+        int Fd, string Target, string Kind, SocketEntry? Socket, string Owner, string Reason, bool ClosedByFinalizer);
+
+    /// <summary>Whether this OS can be checked, and if not why.</summary>
+    public static string? Unsupported =>
+        OperatingSystem.IsLinux() && Directory.Exists(FdDirectory)
+            ? null
+            : $"no {FdDirectory} on {RuntimeInformation.OSDescription}: the descriptor check is made on Linux only";
+
+    /// <summary>Records the descriptor table before the first test.</summary>
+    public static void Begin()
+    {
+        _startedAt = DateTime.UtcNow;
+        _collectionsAtBegin = Collections();
+        if (Unsupported is not null)
+        {
+            _baseline = [];
+            return;
+        }
+
+        OpenTheRuntimesLifelongDescriptors();
+        _baseline = Snapshot();
+    }
+
+    /// <summary>
+    /// The runtime opens some descriptors on the first use of a feature and keeps them for the process's life. Used first
+    /// here, they fall in the baseline and need no exception: System.Native's signal pipe, which the first Process.Start
+    /// (or PosixSignalRegistration, used here because it starts nothing) opens with both its ends.
+    /// </summary>
+    private static void OpenTheRuntimesLifelongDescriptors()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            using var registration = PosixSignalRegistration.Create(PosixSignal.SIGCONT, _ => { });
+        }
+    }
+
+    /// <summary>Compares the table after the last test with the one before the first and writes descriptors.json into the run directory.</summary>
+    public static string End(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        object report;
+        try
+        {
+            report = Unsupported is { } reason ? Unchecked(reason) : Report();
+        }
+        catch (Exception e)
+        {
+            // A ledger that fails must not look like a clean one: the checker fails on an error.
+            report = new { schema = Schema, version = Version, @checked = false, error = e.ToString() };
+        }
+
+        Results.RunRecorder.WriteAtomically(path, JsonSerializer.Serialize(report, Json));
+        return path;
+    }
+
+    /// <summary>The process's open descriptors now, with each socket described from /proc/self/net.</summary>
+    public static IReadOnlyList<Descriptor> Snapshot()
+    {
+        var listed = new List<(int Fd, string Target)>();
+        var self = Path.GetFullPath($"/proc/{Environment.ProcessId}/fd");
+        foreach (var entry in Directory.EnumerateFileSystemEntries(FdDirectory))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
+            {
+                continue;
+            }
+
+            string? target;
+            try
+            {
+                target = new FileInfo(entry).LinkTarget;
+            }
+            catch (IOException)
+            {
+                continue; // closed between the listing and the read: it is not open any more.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            // The listing's own handle on the directory is not the process's: skip it.
+            if (target is null || target == self || target == FdDirectory)
+            {
+                continue;
+            }
+
+            listed.Add((fd, target));
+        }
+
+        var sockets = SocketTables();
+        return listed
+            .Select(d => new Descriptor(d.Fd, d.Target, KindOf(d.Target), null))
+            .Select(d => d.Inode is { } inode ? d with { Socket = sockets.GetValueOrDefault(inode) ?? Unlisted(d.Fd) } : d)
+            .OrderBy(d => d.Fd)
+            .ToList();
+    }
+
+    /// <summary>The descriptors in <paramref name="now"/> that were not open (same number and target) in <paramref name="before"/>.</summary>
+    public static IReadOnlyList<Descriptor> OpenedSince(IReadOnlyList<Descriptor> before, IReadOnlyList<Descriptor> now)
+    {
+        var earlier = before.Select(d => (d.Fd, d.Target)).ToHashSet();
+        return now.Where(d => !earlier.Contains((d.Fd, d.Target))).ToList();
+    }
+
+    /// <summary>
+    /// Why the runtime, not a test, owns a descriptor opened during the run, or null when a test owns it. The rules name
+    /// files the runtime opens on a test's first use of an assembly and keeps open while it is loaded, which is for the
+    /// process's life. No socket, pipe or anonymous inode is the runtime's: those it keeps for life (the socket engine's
+    /// epoll, System.Native's signal pipe) are opened before the baseline, by the test host or by <see cref="Begin"/>.
+    /// </summary>
+    public static string? RuntimeOwned(Descriptor descriptor)
+    {
+        if (descriptor.Kind != "file")
+        {
+            return null;
+        }
+
+        var loaded = LoadedAssemblyFiles();
+        if (loaded.Contains(descriptor.Target))
+        {
+            return "loaded assembly: the runtime's loader keeps its file open while it is loaded, for the process's life";
+        }
+
+        if (descriptor.Target.EndsWith(".pdb", StringComparison.Ordinal) && loaded.Contains(Path.ChangeExtension(descriptor.Target, ".dll")))
+        {
+            return "assembly symbols: the .pdb of a loaded assembly, read for a stack trace with file and line and kept by the runtime's symbol cache";
+        }
+
+        if (descriptor.Target.EndsWith(".so", StringComparison.Ordinal) && MappedFiles().Contains(descriptor.Target))
+        {
+            return "native library: loaded by the runtime (mapped in /proc/self/maps)";
+        }
+
+        return null;
+    }
+
+    /// <summary>The kind of a descriptor from its /proc/self/fd link: socket, pipe, anon_inode, device, file or other.</summary>
+    public static string KindOf(string target) => target switch
+    {
+        _ when target.StartsWith("socket:[", StringComparison.Ordinal) => "socket",
+        _ when target.StartsWith("pipe:[", StringComparison.Ordinal) => "pipe",
+        _ when target.StartsWith("anon_inode:", StringComparison.Ordinal) => "anon_inode",
+        _ when target.StartsWith("/dev/", StringComparison.Ordinal) => "device",
+        _ when target.StartsWith('/') => "file",
+        _ => "other",
+    };
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    private static object Unchecked(string reason) =>
+        new { schema = Schema, version = Version, @checked = false, reason };
+
+    private static object Report()
+    {
+        var baseline = _baseline ?? throw new InvalidOperationException("The ledger's End ran without its Begin: the test framework hook is not in use.");
+        var asLeft = Snapshot();
+        var collectionsDuringRun = Collections().Zip(_collectionsAtBegin, (now, before) => now - before).ToArray();
+
+        // Finalizers close what was dropped without Dispose: look again after them to tell dropped from referenced.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var afterFinalizers = Snapshot().Select(d => (d.Fd, d.Target)).ToHashSet();
+
+        var leftovers = OpenedSince(baseline, asLeft)
+            .Select(d =>
+            {
+                var runtime = RuntimeOwned(d);
+                return new Leftover(d.Fd, d.Target, d.Kind, d.Socket,
+                    runtime is null ? "test" : "runtime",
+                    runtime ?? "opened during the run and matched by no rule of the runtime's own descriptors",
+                    !afterFinalizers.Contains((d.Fd, d.Target)));
+            })
+            .ToList();
+        var leaks = leftovers.Where(l => l.Owner == "test").ToList();
+        var sockets = asLeft.Where(d => d.Kind == "socket").ToList();
+
+        return new
+        {
+            schema = Schema,
+            version = Version,
+            @checked = true,
+            process = Environment.ProcessId,
+            startedAt = _startedAt,
+            finishedAt = DateTime.UtcNow,
+            garbageCollectionsDuringRun = new { gen0 = collectionsDuringRun[0], gen1 = collectionsDuringRun[1], gen2 = collectionsDuringRun[2] },
+            rule = "before: open before the first test (the test host's); runtime: opened during the run by the runtime (see reason); test: any other, and every socket",
+            baseline,
+            openedDuringRunStillOpen = leftovers,
+            leaks,
+            leakedSockets = leaks.Count(l => l.Kind == "socket"),
+            socketsAtEnd = sockets,
+            socketsAtEndNetworkFacing = sockets.Where(s => s.Socket is not { NetworkFacing: false }).ToList(),
+            closedDuringRun = OpenedSince(asLeft, baseline).Count,
+        };
+    }
+
+    private static int[] Collections() => [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+
+    private static HashSet<string> LoadedAssemblyFiles() =>
+        AssemblyLoadContext.All
+            .SelectMany(context => context.Assemblies)
+            .Where(assembly => !assembly.IsDynamic && assembly.Location.Length > 0)
+            .Select(assembly => assembly.Location)
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static HashSet<string> MappedFiles() =>
+        File.ReadLines("/proc/self/maps")
+            .Select(line => line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length == 6 && fields[5].StartsWith('/'))
+            .Select(fields => fields[5].Trim())
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Every socket of this network namespace listed in /proc/self/net, by inode.</summary>
+    private static Dictionary<string, SocketEntry> SocketTables()
+    {
+        var sockets = new Dictionary<string, SocketEntry>(StringComparer.Ordinal);
+        foreach (var table in new[] { "tcp", "tcp6", "udp", "udp6", "udplite", "udplite6", "raw", "raw6", "icmp", "icmp6" })
+        {
+            foreach (var fields in Rows(table))
+            {
+                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                if (fields.Length < 10)
+                {
+                    continue;
+                }
+
+                var (local, loopback) = Endpoint(fields[1]);
+                var (remote, _) = Endpoint(fields[2]);
+                var state = table.StartsWith("tcp", StringComparison.Ordinal) ? TcpState(fields[3]) : null;
+                sockets.TryAdd(fields[9], new SocketEntry(table, local, remote, state, NetworkFacing: !loopback));
+            }
+        }
+
+        foreach (var fields in Rows("unix"))
+        {
+            // Num RefCount Protocol Flags Type St Inode [Path]
+            if (fields.Length >= 7)
+            {
+                sockets.TryAdd(fields[6], new SocketEntry("unix", fields.Length > 7 ? fields[7] : "(unnamed)", null, null, NetworkFacing: false));
+            }
+        }
+
+        foreach (var table in new[] { "netlink", "packet" })
+        {
+            foreach (var fields in Rows(table))
+            {
+                // The inode is the last column of both tables. A netlink socket talks to the kernel only.
+                sockets.TryAdd(fields[^1], new SocketEntry(table, string.Join(' ', fields[1..^1]), null, null, NetworkFacing: table == "packet"));
+            }
+        }
+
+        return sockets;
+    }
+
+    private static IEnumerable<string[]> Rows(string table)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines($"/proc/self/net/{table}");
+        }
+        catch (IOException)
+        {
+            yield break; // a table this kernel does not have (no IPv6, no udplite).
+        }
+        catch (UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var line in lines.Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 1)
+            {
+                yield return fields;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A socket no /proc/self/net table lists: a TCP socket bound but neither listening nor connected, or a socket never
+    /// bound. getsockname and getsockopt (both read-only) on this process's own descriptor say where it is bound; an IP
+    /// socket still at port 0 is not bound at all. What cannot be read counts as network-facing.
+    /// </summary>
+    private static unsafe SocketEntry Unlisted(int fd)
+    {
+        const int solSocket = 1, soType = 3, afInet = 2, afInet6 = 10, sockStream = 1, sockDgram = 2;
+        var buffer = stackalloc byte[128];
+        var length = 128u;
+        int type = 0, typeLength = sizeof(int);
+        if (GetSockName(fd, buffer, &length) != 0 || GetSockOpt(fd, solSocket, soType, &type, &typeLength) != 0)
+        {
+            return new SocketEntry("unknown", $"(getsockname failed: errno {Marshal.GetLastPInvokeError()})", null, null, NetworkFacing: true);
+        }
+
+        var family = buffer[0] | (buffer[1] << 8); // sa_family_t, host order (Linux runs little-endian here; checked below).
+        if (!BitConverter.IsLittleEndian || (family != afInet && family != afInet6))
+        {
+            return new SocketEntry($"family {family}, type {type}", "(not an IP socket)", null, null, NetworkFacing: !BitConverter.IsLittleEndian);
+        }
+
+        var port = (buffer[2] << 8) | buffer[3];
+        var address = family == afInet ? new IPAddress(new ReadOnlySpan<byte>(buffer + 4, 4)) : new IPAddress(new ReadOnlySpan<byte>(buffer + 8, 16));
+        var protocol = type switch { sockStream => "tcp", sockDgram => "udp", _ => $"type{type}" } + (family == afInet6 ? "6" : "");
+        var bound = port != 0;
+        var loopback = IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
+        return new SocketEntry(protocol, new IPEndPoint(address, port).ToString(), null, bound ? "BOUND" : "UNBOUND", NetworkFacing: bound && !loopback);
+    }
+
+    [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
+    private static unsafe partial int GetSockName(int fd, byte* address, uint* length);
+
+    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
+    private static unsafe partial int GetSockOpt(int fd, int level, int name, int* value, int* length);
+
+    /// <summary>"0100007F:1F90" → ("127.0.0.1:8080", loopback). Each 32-bit group is printed as the host reads the address's memory.</summary>
+    private static (string Text, bool Loopback) Endpoint(string field)
+    {
+        var parts = field.Split(':');
+        var hex = parts[0];
+        var bytes = new byte[hex.Length / 2];
+        for (var group = 0; group < hex.Length / 8; group++)
+        {
+            var word = uint.Parse(hex.AsSpan(group * 8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            BitConverter.GetBytes(word).CopyTo(bytes, group * 4);
+        }
+
+        var address = new IPAddress(bytes);
+        var port = int.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var loopback = IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
+        return (new IPEndPoint(address, port).ToString(), loopback);
+    }
+
+    private static string TcpState(string hex) => int.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture) switch
+    {
+        1 => "ESTABLISHED",
+        2 => "SYN_SENT",
+        3 => "SYN_RECV",
+        4 => "FIN_WAIT1",
+        5 => "FIN_WAIT2",
+        6 => "TIME_WAIT",
+        7 => "CLOSE",
+        8 => "CLOSE_WAIT",
+        9 => "LAST_ACK",
+        10 => "LISTEN",
+        11 => "CLOSING",
+        var other => other.ToString(CultureInfo.InvariantCulture),
+    };
+}
