@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using BindingBehaviour.Results;
 
@@ -37,30 +36,10 @@ public static partial class EphemeralPortRange
 
     private static (int First, int Count)? Netsh(string protocol)
     {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("netsh", $"int ipv4 show dynamicport {protocol}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
-            if (process is null)
-            {
-                return null;
-            }
-
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit(5000);
-
-            // "Start Port : 49152" and "Number of Ports : 16384", whatever the UI language calls them: the two numbers in order.
-            var numbers = Number().Matches(output).Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-            return process.ExitCode == 0 && numbers.Count >= 2 ? (numbers[0], numbers[1]) : null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
+        // "Start Port : 49152" and "Number of Ports : 16384", whatever the UI language calls them: the two numbers in order.
+        var output = RunEnvironment.Run("netsh", $"int ipv4 show dynamicport {protocol}");
+        var numbers = output is null ? [] : Number().Matches(output).Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return numbers.Count >= 2 ? (numbers[0], numbers[1]) : null;
     }
 
     [GeneratedRegex(@"\b\d+\b")]

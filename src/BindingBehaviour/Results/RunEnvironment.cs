@@ -112,7 +112,8 @@ public static class RunEnvironment
         return settings;
     }
 
-    private static string? Run(string program, string arguments)
+    /// <summary>Runs a command and returns its output with white space folded, or null when it fails or does not exist.</summary>
+    public static string? Run(string program, string arguments)
     {
         try
         {
