@@ -128,9 +128,12 @@ public static class RunEnvironment
                 return null;
             }
 
-            var output = process.StandardOutput.ReadToEnd();
+            // Process.Dispose leaves redirected pipes to the finalizer; close them here.
+            using var output = process.StandardOutput;
+            using var error = process.StandardError;
+            var text = output.ReadToEnd();
             process.WaitForExit(5000);
-            return process.ExitCode == 0 ? Normalize(output) : null;
+            return process.ExitCode == 0 ? Normalize(text) : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {

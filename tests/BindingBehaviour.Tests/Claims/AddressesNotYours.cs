@@ -64,9 +64,9 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
     {
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
 
-        UdpClient? client = null;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => client = new UdpClient(new IPEndPoint(NotOurs, 0))));
-        client?.Dispose();
+        var clientEndPoint = new IPEndPoint(NotOurs, 0);
+        using var client = new UdpClient(clientEndPoint.AddressFamily);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => client.Client.Bind(clientEndPoint)));
     }
 }
 
@@ -167,8 +167,8 @@ public sealed class Loopback_broadcast_address(ITestOutputHelper output) : Claim
     [Expect(Os.OSX, "bind:AddressNotAvailable", "Derived, not run: " + XnuInPcb + ", in_pcbbind(): lo0 is no broadcast interface")]
     public void Managed()
     {
-        UdpClient? client = null;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => client = new UdpClient(new IPEndPoint(LoopbackBroadcast, 0))));
-        client?.Dispose();
+        var clientEndPoint = new IPEndPoint(LoopbackBroadcast, 0);
+        using var client = new UdpClient(clientEndPoint.AddressFamily);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => client.Client.Bind(clientEndPoint)));
     }
 }

@@ -203,9 +203,9 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
         Outcome Udp()
         {
             using var ipv4 = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            UdpClient? ipv6 = null;
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => ipv6 = new UdpClient(new IPEndPoint(IPAddress.IPv6Loopback, ((IPEndPoint)ipv4.Client.LocalEndPoint!).Port)));
-            ipv6?.Dispose();
+            var ipv6EndPoint = new IPEndPoint(IPAddress.IPv6Loopback, ((IPEndPoint)ipv4.Client.LocalEndPoint!).Port);
+            using var ipv6 = new UdpClient(ipv6EndPoint.AddressFamily);
+            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => ipv6.Client.Bind(ipv6EndPoint));
             return outcome;
         }
 

@@ -86,9 +86,9 @@ public sealed class Tcp_and_udp_hold_one_ephemeral_number(ITestOutputHelper outp
         {
             using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            UdpClient? udp = null;
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => udp = new UdpClient((IPEndPoint)tcp.LocalEndPoint!));
-            udp?.Dispose();
+            var udpEndPoint = (IPEndPoint)tcp.LocalEndPoint!;
+            using var udp = new UdpClient(udpEndPoint.AddressFamily);
+            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
             return outcome;
         }));
     }

@@ -108,9 +108,9 @@ public sealed class Reuseaddr_only_on_the_first(ITestOutputHelper output) : Clai
         wildcard.Client.Bind(new IPEndPoint(IPAddress.Any, 0));
 
         var port = ((IPEndPoint)wildcard.Client.LocalEndPoint!).Port;
-        UdpClient? specific = null;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific = new UdpClient(new IPEndPoint(IPAddress.Loopback, port))));
-        specific?.Dispose();
+        var specificEndPoint = new IPEndPoint(IPAddress.Loopback, port);
+        using var specific = new UdpClient(specificEndPoint.AddressFamily);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
     }
 }
 

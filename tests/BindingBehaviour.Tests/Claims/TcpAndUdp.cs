@@ -52,9 +52,9 @@ public sealed class Tcp_and_udp_on_one_port(ITestOutputHelper output) : ClaimTes
             tcp.Start();
             try
             {
-                UdpClient? udp = null;
-                var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => udp = new UdpClient((IPEndPoint)tcp.LocalEndpoint));
-                udp?.Dispose();
+                var udpEndPoint = (IPEndPoint)tcp.LocalEndpoint;
+                using var udp = new UdpClient(udpEndPoint.AddressFamily);
+                var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
                 return outcome;
             }
             finally

@@ -36,9 +36,9 @@ public sealed class Udp_wildcard_then_loopback(ITestOutputHelper output) : Claim
         using var wildcard = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
         var port = ((IPEndPoint)wildcard.Client.LocalEndPoint!).Port;
 
-        UdpClient? specific = null;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific = new UdpClient(new IPEndPoint(IPAddress.Loopback, port))));
-        specific?.Dispose();
+        var specificEndPoint = new IPEndPoint(IPAddress.Loopback, port);
+        using var specific = new UdpClient(specificEndPoint.AddressFamily);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
     }
 }
 
@@ -68,9 +68,9 @@ public sealed class Udp_loopback_then_wildcard(ITestOutputHelper output) : Claim
         using var specific = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)specific.Client.LocalEndPoint!).Port;
 
-        UdpClient? wildcard = null;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => wildcard = new UdpClient(new IPEndPoint(IPAddress.Any, port))));
-        wildcard?.Dispose();
+        var wildcardEndPoint = new IPEndPoint(IPAddress.Any, port);
+        using var wildcard = new UdpClient(wildcardEndPoint.AddressFamily);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => wildcard.Client.Bind(wildcardEndPoint)));
     }
 }
 
@@ -202,9 +202,9 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
         Outcome Udp()
         {
             using var first = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            UdpClient? second = null;
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => second = new UdpClient(new IPEndPoint(SecondLoopback, ((IPEndPoint)first.Client.LocalEndPoint!).Port)));
-            second?.Dispose();
+            var secondEndPoint = new IPEndPoint(SecondLoopback, ((IPEndPoint)first.Client.LocalEndPoint!).Port);
+            using var second = new UdpClient(secondEndPoint.AddressFamily);
+            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(secondEndPoint));
             return outcome;
         }
 

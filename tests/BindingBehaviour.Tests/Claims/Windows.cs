@@ -153,9 +153,9 @@ public sealed class Exclusiveaddruse_blocks_a_specific_bind(ITestOutputHelper ou
         exclusive.Client.Bind(new IPEndPoint(IPAddress.Any, 0));
 
         var port = ((IPEndPoint)exclusive.Client.LocalEndPoint!).Port;
-        UdpClient? specific = null;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific = new UdpClient(new IPEndPoint(IPAddress.Loopback, port))));
-        specific?.Dispose();
+        var specificEndPoint = new IPEndPoint(IPAddress.Loopback, port);
+        using var specific = new UdpClient(specificEndPoint.AddressFamily);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
     }
 }
 

@@ -154,6 +154,7 @@ public sealed class NativeLayerTests
         }
 
         using var process = Process.Start(start)!;
+        using var pipes = process.ClosingPipes();
         var output = process.StandardOutput.ReadToEnd().Trim();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();

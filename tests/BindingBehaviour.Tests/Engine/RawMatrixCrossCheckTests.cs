@@ -29,6 +29,7 @@ public sealed class RawMatrixCrossCheckTests
             start.ArgumentList.Add(Path.Combine(Repository.ProjectDirectory, "Engine", "raw_matrix.py"));
             start.ArgumentList.Add(tsv);
             using var process = Process.Start(start)!;
+            using var pipes = process.ClosingPipes();
             var error = process.StandardError.ReadToEndAsync();
             var lines = process.StandardOutput.ReadToEnd().TrimEnd('\n').Split('\n');
             process.WaitForExit();

@@ -250,45 +250,33 @@ public sealed record LinuxSandbox
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
         using var ready = new ManualResetEventSlim();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (stdout)
-                {
-                    stdout.Append(e.Data).Append('\n');
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            lock (stderr)
-            {
-                stderr.Append(e.Data).Append('\n');
-            }
-
-            if (e.Data.StartsWith("probe: ready", StringComparison.Ordinal))
-            {
-                ready.Set();
-            }
-        };
-
         var clock = Stopwatch.StartNew();
         process.Start();
+
+        // The streams are read as streams, not through OutputDataReceived: Process.Dispose leaves redirected pipes to
+        // the finalizer, and only streams read this way can be closed here (ChildPipes).
+        using var pipes = process.ClosingPipes();
         try
         {
             process.StandardInput.Close();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = Task.Run(() =>
+            {
+                var text = new StringBuilder();
+                while (process.StandardError.ReadLine() is { } line)
+                {
+                    text.Append(line).Append('\n');
+                    if (line.StartsWith("probe: ready", StringComparison.Ordinal))
+                    {
+                        ready.Set();
+                    }
+                }
+
+                return text.ToString();
+            });
+
             if (whenReady is not null)
             {
                 // Wait for the ready line, or for the probe to end without one (then there is nothing to send to).
@@ -308,8 +296,7 @@ public sealed record LinuxSandbox
                 throw new TimeoutException($"{string.Join(' ', command)} did not end within {Timeout.TotalSeconds:0} s");
             }
 
-            process.WaitForExit(); // drains the asynchronous readers
-            return (process.ExitCode, stdout.ToString(), stderr.ToString());
+            return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
         }
         finally
         {

@@ -98,6 +98,7 @@ public static class Unprivileged
 
         // The script goes in on stdin, so nobody needs no read access to the repository.
         using var process = Process.Start(start) ?? throw new InvalidOperationException("setpriv did not start.");
+        using var pipes = process.ClosingPipes();
         process.StandardInput.Write(File.ReadAllText(Path.Combine(Repository.ProjectDirectory, "Engine", "raw_bind.py")));
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEnd().Trim();
