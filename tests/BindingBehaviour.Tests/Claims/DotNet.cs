@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
-using static BindingBehaviour.Evidence;
 using static BindingBehaviour.Sources;
 
 namespace BindingBehaviour.Tests.Claims;

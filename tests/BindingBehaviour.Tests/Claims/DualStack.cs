@@ -4,7 +4,6 @@ using BindingBehaviour.Native;
 using BindingBehaviour.Results;
 using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static BindingBehaviour.Citations;
 using static BindingBehaviour.Sources;
 
 namespace BindingBehaviour.Tests.Claims;

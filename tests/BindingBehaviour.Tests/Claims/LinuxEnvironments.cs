@@ -3,8 +3,6 @@ using System.Net.Sockets;
 using BindingBehaviour.Native;
 using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static BindingBehaviour.Evidence;
-using static BindingBehaviour.SandboxSources;
 using static BindingBehaviour.Sources;
 
 namespace BindingBehaviour.Tests.Claims;
@@ -88,7 +86,7 @@ public sealed class With_bindv6only_1_a_default_ipv6_wildcard_leaves_ipv4_free(I
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", Citations.DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY=1 on every new IPv6 socket, so without DualMode the sysctl does not matter")]
+    [Expect(Os.Linux, "ok", Sources.DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY=1 on every new IPv6 socket, so without DualMode the sysctl does not matter")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
     [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
     public void Managed()
@@ -123,7 +121,7 @@ public sealed class With_bindv6only_0_a_default_ipv6_wildcard_takes_ipv4(ITestOu
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", Citations.DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY=1 whatever bindv6only says; only DualMode = true clears it")]
+    [Expect(Os.Linux, "ok", Sources.DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY=1 whatever bindv6only says; only DualMode = true clears it")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
     [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
     public void Managed()
@@ -257,7 +255,7 @@ public sealed class Connections_share_the_one_ephemeral_port(ITestOutputHelper o
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, Shared, LinuxInetHashtables + ", __inet_hash_connect(); a plain Socket.Connect sets no option (" + Citations.DotNetSocket + ")")]
+    [Expect(Os.Linux, Shared, LinuxInetHashtables + ", __inet_hash_connect(); a plain Socket.Connect sets no option (" + Sources.DotNetSocket + ")")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
     [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
     public void Managed()
@@ -281,7 +279,7 @@ public sealed class Ip_nonlocal_bind_lets_any_socket_bind_an_address_it_does_not
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", IpSysctl + ", ip_nonlocal_bind: \"If set, allows processes to bind() to non-local IP addresses\"; " + IpMan + ", IP_FREEBIND is its per-socket equivalent; " + LinuxAfInet + ", inet_addr_valid_or_nonlocal() reads the namespace's sysctl")]
-    [Expect(Os.Windows, "n/a", NoNamespacesOnWindows + "; Winsock has no non-local bind (" + Citations.MicrosoftBind + ", WSAEADDRNOTAVAIL)")]
+    [Expect(Os.Windows, "n/a", NoNamespacesOnWindows + "; Winsock has no non-local bind (" + Sources.MicrosoftBind + ", WSAEADDRNOTAVAIL)")]
     [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs + "; " + XnuInPcb + ", in_pcbbind() always requires ifa_ifwithaddr()")]
     public void Native()
     {

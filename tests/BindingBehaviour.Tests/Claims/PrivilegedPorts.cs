@@ -5,7 +5,6 @@ using BindingBehaviour.Native;
 using BindingBehaviour.Results;
 using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static BindingBehaviour.Evidence;
 using static BindingBehaviour.Sources;
 
 namespace BindingBehaviour.Tests.Claims;

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using BindingBehaviour.Native;
 using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static BindingBehaviour.Evidence;
+using static BindingBehaviour.Sources;
 
 namespace BindingBehaviour.Tests.Claims;
 

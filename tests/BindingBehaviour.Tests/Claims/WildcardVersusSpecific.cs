@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using BindingBehaviour.Native;
 using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
-using static BindingBehaviour.Citations;
 using static BindingBehaviour.Sources;
 
 namespace BindingBehaviour.Tests.Claims;
