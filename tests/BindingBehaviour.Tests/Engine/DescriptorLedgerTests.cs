@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Reflection;
 using BindingBehaviour.Tests.Infrastructure;
 
 namespace BindingBehaviour.Tests.Engine;
@@ -82,6 +83,29 @@ public sealed class DescriptorLedgerTests
         var assembly = typeof(FactAttribute).Assembly.Location;
         DescriptorLedger.RuntimeOwned(new DescriptorLedger.Descriptor(1000, assembly, "file", null)).Should().StartWith("loaded assembly:");
         DescriptorLedger.RuntimeOwned(new DescriptorLedger.Descriptor(1000, Path.ChangeExtension(assembly, ".txt"), "file", null)).Should().BeNull();
+    }
+
+    [SkippableFact]
+    public void A_descriptor_opened_inside_a_tests_window_is_named_with_that_test_and_one_opened_before_is_not()
+    {
+        Skip.If(DescriptorLedger.Unsupported is not null, DescriptorLedger.Unsupported);
+        Skip.IfNot(DescriptorWindows.Recording, "The ledger is not recording windows in this run.");
+        Skip.If(DescriptorWindows.CollectAfterEachTest, "A window inside this test's own would count as two tests at once, which a serial run with a collection after each test refuses.");
+
+        var window = typeof(DescriptorLedgerTests).GetMethod(nameof(AWindowForTheLedgersOwnTest), BindingFlags.NonPublic | BindingFlags.Static)!;
+        using var before = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        DescriptorWindows.Open(window);
+        using var inside = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        DescriptorWindows.Close(window);
+
+        static string Target(Socket s) => new FileInfo($"/proc/self/fd/{(int)s.Handle}").LinkTarget!;
+        DescriptorWindows.AppearedDuring((int)inside.Handle, Target(inside)).Should().Contain($"{nameof(DescriptorLedgerTests)}.{nameof(AWindowForTheLedgersOwnTest)}");
+        DescriptorWindows.AppearedDuring((int)before.Handle, Target(before)).Should().NotContain($"{nameof(DescriptorLedgerTests)}.{nameof(AWindowForTheLedgersOwnTest)}");
+    }
+
+    /// <summary>Stands for a test method in the window test above; never run.</summary>
+    private static void AWindowForTheLedgersOwnTest()
+    {
     }
 
     [Theory]

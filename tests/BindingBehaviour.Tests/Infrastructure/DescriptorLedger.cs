@@ -22,7 +22,13 @@ namespace BindingBehaviour.Tests.Infrastructure;
 /// it; one open at both is still referenced, or is a raw descriptor with no finalizer (the engine's NativeSocket on Unix
 /// holds a plain fd, so a NativeSocket never disposed is always seen). Both are leaks. A managed Socket never disposed
 /// whose finalizer already ran during the run (a collection came after it was dropped) is closed by the end and cannot
-/// be seen: the file says how many collections ran during the run, so a reader knows how much it could hide.
+/// be seen here: the file says how many collections ran during the run, so a reader knows how much it could hide. A
+/// serial run with <see cref="DescriptorWindows.CollectVariable"/>=1 closes that gap: every test ends with a collection,
+/// and what a finalizer closed then is listed with the test's name.
+/// </para>
+/// <para>
+/// Every leftover names the tests during which it appeared (<see cref="DescriptorWindows"/>), so a leak found at the end
+/// of a parallel run still points at its test.
 /// </para>
 /// On other OSes there is no /proc/self/fd: the file says the check was not made and why.
 /// </summary>
@@ -54,9 +60,13 @@ public static partial class DescriptorLedger
     /// </summary>
     public sealed record SocketEntry(string Table, string Local, string? Remote, string? State, bool NetworkFacing);
 
-    /// <summary>A descriptor opened during the run and open at the end, with who owns it.</summary>
+    /// <summary>
+    /// A descriptor opened during the run and open at the end, with who owns it, and the tests in whose window it appeared
+    /// (<see cref="DescriptorWindows"/>; empty when it appeared outside every test method, in a constructor or a fixture).
+    /// </summary>
     public sealed record Leftover(
-        int Fd, string Target, string Kind, SocketEntry? Socket, string Owner, string Reason, bool ClosedByFinalizer);
+        int Fd, string Target, string Kind, SocketEntry? Socket, string Owner, string Reason, bool ClosedByFinalizer,
+        IReadOnlyList<string> AppearedDuring);
 
     /// <summary>Whether this OS can be checked, and if not why.</summary>
     public static string? Unsupported =>
@@ -77,6 +87,7 @@ public static partial class DescriptorLedger
 
         OpenTheRuntimesLifelongDescriptors();
         _baseline = Snapshot();
+        DescriptorWindows.Recording = true;
     }
 
     /// <summary>
@@ -95,6 +106,7 @@ public static partial class DescriptorLedger
     /// <summary>Compares the table after the last test with the one before the first and writes descriptors.json into the run directory.</summary>
     public static string End(string runDirectory)
     {
+        DescriptorWindows.Recording = false;
         var path = Path.Combine(runDirectory, FileName);
         object report;
         try
@@ -113,6 +125,17 @@ public static partial class DescriptorLedger
 
     /// <summary>The process's open descriptors now, with each socket described from /proc/self/net.</summary>
     public static IReadOnlyList<Descriptor> Snapshot()
+    {
+        var sockets = SocketTables();
+        return List()
+            .Select(d => new Descriptor(d.Fd, d.Target, KindOf(d.Target), null))
+            .Select(d => d.Inode is { } inode ? d with { Socket = sockets.GetValueOrDefault(inode) ?? Unlisted(d.Fd) } : d)
+            .OrderBy(d => d.Fd)
+            .ToList();
+    }
+
+    /// <summary>The process's open descriptors now, as number and link target only: cheap enough to take around every test.</summary>
+    public static IReadOnlyList<(int Fd, string Target)> List()
     {
         var listed = new List<(int Fd, string Target)>();
         var self = Path.GetFullPath($"/proc/{Environment.ProcessId}/fd");
@@ -146,12 +169,7 @@ public static partial class DescriptorLedger
             listed.Add((fd, target));
         }
 
-        var sockets = SocketTables();
-        return listed
-            .Select(d => new Descriptor(d.Fd, d.Target, KindOf(d.Target), null))
-            .Select(d => d.Inode is { } inode ? d with { Socket = sockets.GetValueOrDefault(inode) ?? Unlisted(d.Fd) } : d)
-            .OrderBy(d => d.Fd)
-            .ToList();
+        return listed;
     }
 
     /// <summary>The descriptors in <paramref name="now"/> that were not open (same number and target) in <paramref name="before"/>.</summary>
@@ -217,6 +235,12 @@ public static partial class DescriptorLedger
     private static object Report()
     {
         var baseline = _baseline ?? throw new InvalidOperationException("The ledger's End ran without its Begin: the test framework hook is not in use.");
+        if (DescriptorWindows.CollectAfterEachTest && DescriptorWindows.MostAtOnce > 1)
+        {
+            throw new InvalidOperationException(
+                $"{DescriptorWindows.CollectVariable}=1 needs a serial run ({DescriptorWindows.MostAtOnce} tests ran at once): only then is a descriptor that closed during a test's collection closed by a finalizer, not by a neighbour");
+        }
+
         var asLeft = Snapshot();
         var collectionsDuringRun = Collections().Zip(_collectionsAtBegin, (now, before) => now - before).ToArray();
 
@@ -233,7 +257,8 @@ public static partial class DescriptorLedger
                 return new Leftover(d.Fd, d.Target, d.Kind, d.Socket,
                     runtime is null ? "test" : "runtime",
                     runtime ?? "opened during the run and matched by no rule of the runtime's own descriptors",
-                    !afterFinalizers.Contains((d.Fd, d.Target)));
+                    !afterFinalizers.Contains((d.Fd, d.Target)),
+                    DescriptorWindows.AppearedDuring(d.Fd, d.Target));
             })
             .ToList();
         var leaks = leftovers.Where(l => l.Owner == "test").ToList();
@@ -256,6 +281,11 @@ public static partial class DescriptorLedger
             socketsAtEnd = sockets,
             socketsAtEndNetworkFacing = sockets.Where(s => s.Socket is not { NetworkFacing: false }).ToList(),
             closedDuringRun = OpenedSince(asLeft, baseline).Count,
+            collectAfterEachTest = DescriptorWindows.CollectAfterEachTest,
+            mostTestsAtOnce = DescriptorWindows.MostAtOnce,
+            closedByFinalizersAfterTests = DescriptorWindows.ClosedByFinalizers
+                .Select(f => new { collectedAfter = f.Test, f.Fd, f.Target, kind = KindOf(f.Target), appearedDuring = DescriptorWindows.AppearedDuring(f.Fd, f.Target) })
+                .ToList(),
         };
     }
 
