@@ -3,13 +3,6 @@ using System.Net.Sockets;
 using BindingBehaviour.Native;
 using BindingBehaviour.Results;
 using BindingBehaviour.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 using static BindingBehaviour.Sources;
 
@@ -324,19 +317,9 @@ public sealed class Kestrel_second_server_on_one_port(ITestOutputHelper output) 
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact duplicate without SO_REUSEPORT on both is EADDRINUSE; " + KestrelAddressBinder + " wraps it the same way")]
     public async Task Managed()
     {
-        static WebApplication Server(int port)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-            return builder.Build();
-        }
-
-        await using var first = Server(0);
+        await using var first = KestrelServers.OnLoopback(0);
         await first.StartAsync();
-        var address = first.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-
-        await using var second = Server(new Uri(address).Port);
+        await using var second = KestrelServers.OnLoopback(KestrelServers.Port(first));
         var failure = await Record.ExceptionAsync(() => second.StartAsync());
         await first.StopAsync();
 
@@ -352,17 +335,67 @@ public sealed class Kestrel_second_server_on_one_port(ITestOutputHelper output) 
             return;
         }
 
-        var chain = string.Join(" > ", Chain(failure).Select(e => e.GetType().Name));
-        var socketError = Chain(failure).OfType<SocketException>().FirstOrDefault()
+        var chain = string.Join(" > ", KestrelServers.Chain(failure).Select(e => e.GetType().Name));
+        var socketError = KestrelServers.Chain(failure).OfType<SocketException>().FirstOrDefault()
             ?? throw new InvalidOperationException($"The second server failed without a SocketException: {chain}", failure);
         Observe(Outcome.From(Step.Bind, socketError), $"the second StartAsync threw {chain}");
     }
+}
 
-    private static IEnumerable<Exception> Chain(Exception? exception)
+[Claim("refused-bind-in-a-constructor-leaves-the-socket-to-the-finalizer", "dotnet",
+    "When the bind inside new UdpClient(endPoint), or inside Kestrel's listen-socket factory, is refused, the socket they created is never disposed: it keeps its descriptor until the garbage collector finalizes it. Create the socket first and bind it after, and it can be disposed.")]
+[Collection(AloneCollection.Name)]
+public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_finalizer(ITestOutputHelper output) : ClaimTest(output)
+{
+    private const string Everywhere = "new UdpClient(taken): 1 socket left open, a collection closes it; Kestrel StartAsync on a taken port: 1 socket left open, a collection closes it";
+    private const string ManagedEverywhere = ": managed code, the same on every OS; the descriptor is closed by SafeSocketHandle's finalizer";
+
+    [ClaimFact(Layer.Managed)]
+    [Expect(Os.Linux, Everywhere, DotNetUdpClient + ", UdpClient(IPEndPoint): CreateClientSocket() then _clientSocket.Bind(localEP), with nothing to dispose the socket when Bind throws; " + KestrelTransportOptions + ", CreateDefaultBoundListenSocket: new Socket(...) then listenSocket.Bind(endpoint), likewise")]
+    [Expect(Os.Windows, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
+    [Expect(Os.OSX, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
+    public async Task Managed()
     {
-        for (var e = exception; e is not null; e = e.InnerException)
+        Require(OperatingSystem.IsLinux(), "the claim counts the process's sockets in /proc/self/fd, which only Linux has");
+
+        using var holder = new UdpClient(AddressFamily.InterNetwork);
+        holder.Client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var taken = (IPEndPoint)holder.Client.LocalEndPoint!;
+        var udp = await LeftOpen(() =>
         {
-            yield return e;
-        }
+            using var never = new UdpClient(taken); // throws: the caller never gets an object to dispose
+            return Task.CompletedTask;
+        });
+
+        await using var first = KestrelServers.OnLoopback(0);
+        await first.StartAsync();
+        await using var second = KestrelServers.OnLoopback(KestrelServers.Port(first));
+        var kestrel = await LeftOpen(() => second.StartAsync());
+        await first.StopAsync();
+
+        ObserveValue($"new UdpClient(taken): {udp}; Kestrel StartAsync on a taken port: {kestrel}");
     }
+
+    /// <summary>Runs an attempt that must be refused, then says how many sockets it left open and whether a collection closes them.</summary>
+    private static async Task<string> LeftOpen(Func<Task> refused)
+    {
+        var before = Sockets();
+        var failure = await Record.ExceptionAsync(refused);
+        failure.Should().NotBeNull("the port is taken, so the bind is refused");
+        KestrelServers.Chain(failure).OfType<SocketException>().Should().NotBeEmpty("the refusal comes from Bind");
+
+        var left = Sockets().Except(before).ToList();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var afterCollection = Sockets();
+        var stillOpen = left.Count(afterCollection.Contains);
+        return left.Count == 0 ? "no socket left open"
+            : $"{left.Count} socket{(left.Count == 1 ? "" : "s")} left open, "
+                + (stillOpen > 0 ? $"{stillOpen} still open after a collection" : left.Count == 1 ? "a collection closes it" : "a collection closes them");
+    }
+
+    /// <summary>This process's sockets: descriptor number and inode, from /proc/self/fd.</summary>
+    private static HashSet<(int Fd, string Target)> Sockets() =>
+        [.. DescriptorLedger.List().Where(d => d.Target.StartsWith("socket:", StringComparison.Ordinal))];
 }
