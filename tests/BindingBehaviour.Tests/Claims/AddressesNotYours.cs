@@ -88,7 +88,7 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
 
         // The probe's +freebind: setsockopt(SOL_IP, IP_FREEBIND, 1) before bind.
         var run = sandbox.Probe("tcp 198.51.100.7:0 +freebind listen");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -103,7 +103,7 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
 
         // The probe's managed +freebind: socket.SetRawSocketOption(0, 15, BitConverter.GetBytes(1)), then Bind and Listen.
         var run = sandbox.Probe("--layer managed tcp 198.51.100.7:0 +freebind listen");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 }
 
@@ -124,7 +124,7 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
 
         // The probe's +freebind on an IPv6 socket: setsockopt(IPPROTO_IPV6, IPV6_FREEBIND, 1) before bind.
         var run = sandbox.Probe("udp [2001:db8::7]:0 +freebind");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -140,7 +140,7 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
 
         // The probe's managed +freebind: socket.SetRawSocketOption(41, 78, BitConverter.GetBytes(1)), then Bind.
         var run = sandbox.Probe("--layer managed udp [2001:db8::7]:0 +freebind");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 }
 

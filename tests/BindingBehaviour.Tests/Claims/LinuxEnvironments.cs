@@ -35,7 +35,7 @@ public sealed class Each_network_namespace_is_its_own_port_space(ITestOutputHelp
         using var second = NativeSocket.Open(Transport.Tcp, Loopback);
         var againHere = second.Bind(Loopback, here.LocalPort);
 
-        ObserveValue($"new namespace: {there[1].Outcome.Code}; this namespace: {againHere.Code}", $"{sandbox.Environment}; probe: {there}");
+        ObserveValue($"new namespace: {there[1].Outcome.Code}; this namespace: {againHere.Code}", there.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -57,7 +57,7 @@ public sealed class Each_network_namespace_is_its_own_port_space(ITestOutputHelp
             var againHere = BindingBehaviour.Managed.Try(Step.Bind, second.Start);
             second.Stop();
 
-            ObserveValue($"new namespace: {there[1].Outcome.Code}; this namespace: {againHere.Code}", $"{sandbox.Environment}; probe: {there}");
+            ObserveValue($"new namespace: {there[1].Outcome.Code}; this namespace: {againHere.Code}", there.Detail);
         }
         finally
         {
@@ -82,7 +82,7 @@ public sealed class With_bindv6only_1_a_default_ipv6_wildcard_leaves_ipv4_free(I
 
         var run = sandbox.Probe("tcp [::]:0 +v6default listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
-        Observe(run[2].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[2].Outcome, run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -97,7 +97,7 @@ public sealed class With_bindv6only_1_a_default_ipv6_wildcard_leaves_ipv4_free(I
 
         var run = sandbox.Probe("--layer managed tcp [::]:0 listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
-        Observe(run[2].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[2].Outcome, run.Detail);
     }
 }
 
@@ -117,7 +117,7 @@ public sealed class With_bindv6only_0_a_default_ipv6_wildcard_takes_ipv4(ITestOu
 
         var run = sandbox.Probe("tcp [::]:0 +v6default listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
-        Observe(run[2].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[2].Outcome, run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -132,7 +132,7 @@ public sealed class With_bindv6only_0_a_default_ipv6_wildcard_takes_ipv4(ITestOu
 
         var run = sandbox.Probe("--layer managed tcp [::]:0 listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
-        Observe(run[2].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[2].Outcome, run.Detail);
     }
 }
 
@@ -152,7 +152,7 @@ public sealed class Unprivileged_port_start_moves_the_line_in_its_namespace(ITes
         Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
         var run = sandbox.Probe("tcp 127.0.0.1:599, tcp 127.0.0.1:600");
-        ObserveValue($"599: {run[1].Outcome.Code}; 600: {run[2].Outcome.Code}", $"{sandbox.Environment}; probe: {run}");
+        ObserveValue($"599: {run[1].Outcome.Code}; 600: {run[2].Outcome.Code}", run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -165,7 +165,7 @@ public sealed class Unprivileged_port_start_moves_the_line_in_its_namespace(ITes
         Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:599, tcp 127.0.0.1:600");
-        ObserveValue($"599: {run[1].Outcome.Code}; 600: {run[2].Outcome.Code}", $"{sandbox.Environment}; probe: {run}");
+        ObserveValue($"599: {run[1].Outcome.Code}; 600: {run[2].Outcome.Code}", run.Detail);
     }
 }
 
@@ -183,7 +183,7 @@ public sealed class Root_of_a_user_namespace_binds_below_1024_in_its_network_nam
         Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
         var run = sandbox.Probe("tcp 127.0.0.1:80 listen");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -196,7 +196,7 @@ public sealed class Root_of_a_user_namespace_binds_below_1024_in_its_network_nam
         Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:80 listen");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 }
 
@@ -215,7 +215,7 @@ public sealed class A_one_port_ephemeral_range_refuses_the_second_port_0(ITestOu
 
         var run = sandbox.Probe("tcp 127.0.0.1:0, tcp 127.0.0.1:0");
         run[1].Outcome.OrThrow("The first bind to port 0");
-        Observe(run[2].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[2].Outcome, run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -229,7 +229,7 @@ public sealed class A_one_port_ephemeral_range_refuses_the_second_port_0(ITestOu
 
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:0, tcp 127.0.0.1:0");
         run[1].Outcome.OrThrow("The first bind to port 0");
-        Observe(run[2].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[2].Outcome, run.Detail);
     }
 }
 
@@ -251,7 +251,7 @@ public sealed class Connections_share_the_one_ephemeral_port(ITestOutputHelper o
         var run = sandbox.Probe("tcp 127.0.0.1:5001 listen, tcp 127.0.0.1:5002 listen, connect 1, connect 2, connect 1");
         run[1].Outcome.OrThrow("The first listener");
         run[2].Outcome.OrThrow("The second listener");
-        ObserveValue($"connect 1: {From(run[3])}; connect 2: {From(run[4])}; connect 1 again: {From(run[5])}", $"{sandbox.Environment}; probe: {run}");
+        ObserveValue($"connect 1: {From(run[3])}; connect 2: {From(run[4])}; connect 1 again: {From(run[5])}", run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -266,7 +266,7 @@ public sealed class Connections_share_the_one_ephemeral_port(ITestOutputHelper o
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:5001 listen, tcp 127.0.0.1:5002 listen, connect 1, connect 2, connect 1");
         run[1].Outcome.OrThrow("The first listener");
         run[2].Outcome.OrThrow("The second listener");
-        ObserveValue($"connect 1: {From(run[3])}; connect 2: {From(run[4])}; connect 1 again: {From(run[5])}", $"{sandbox.Environment}; probe: {run}");
+        ObserveValue($"connect 1: {From(run[3])}; connect 2: {From(run[4])}; connect 1 again: {From(run[5])}", run.Detail);
     }
 
     private static string From(ProbeRunStep connect) =>
@@ -287,7 +287,7 @@ public sealed class Ip_nonlocal_bind_lets_any_socket_bind_an_address_it_does_not
         Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
         var run = sandbox.Probe("tcp 198.51.100.7:0 listen");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -300,7 +300,7 @@ public sealed class Ip_nonlocal_bind_lets_any_socket_bind_an_address_it_does_not
         Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
 
         var run = sandbox.Probe("--layer managed tcp 198.51.100.7:0 listen");
-        Observe(run[1].Outcome, $"{sandbox.Environment}; probe: {run}");
+        Observe(run[1].Outcome, run.Detail);
     }
 }
 

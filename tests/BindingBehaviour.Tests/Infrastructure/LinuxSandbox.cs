@@ -79,18 +79,24 @@ public sealed record LinuxSandbox
             };
             parts.AddRange(Sysctls.Select(s => $"{s.Key}={s.Value}"));
             parts.Add(Where == Namespaces.NewUserAndNetwork
-                ? $"uid 0 inside, uid {(IsRoot ? Nobody : CurrentUid())} outside"
-                : AsNobody ? $"uid {Nobody} (setpriv)" : $"uid {CurrentUid()}");
+                ? $"uid 0 inside, uid {UserNamespaceOwner} outside"
+                : AsNobody ? $"uid {Nobody} (setpriv)" : $"uid {ThisUid}");
             return "environment: " + string.Join(", ", parts);
         }
     }
 
     /// <summary>Why this machine cannot run a probe in this environment, found by trying it once; null when it can.</summary>
-    public string? MissingCapability => Probed.GetOrAdd(CapabilityKey, _ => new Lazy<string?>(FindMissingCapability)).Value;
+    public string? MissingCapability => Probed.GetOrAdd(Environment, _ => new Lazy<string?>(FindMissingCapability)).Value;
 
     private static bool IsRoot => System.Environment.IsPrivilegedProcess;
 
-    private string CapabilityKey => Environment;
+    /// <summary>This process's uid from /proc, read once (where there is no /proc there are no uids to drop either).</summary>
+    private static string ThisUid { get; } = File.Exists("/proc/self/status")
+        ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] ?? "?"
+        : "?";
+
+    /// <summary>Who creates a new user namespace, outside it: nobody when this process is root (<see cref="DropToNobody"/>), else this user.</summary>
+    private static string UserNamespaceOwner => IsRoot ? Nobody.ToString(CultureInfo.InvariantCulture) : ThisUid;
 
     /// <summary>
     /// Runs the probe with these arguments (the probe's own syntax, e.g. "tcp [::]:0 +v6default listen, tcp 0.0.0.0:same")
@@ -109,7 +115,7 @@ public sealed record LinuxSandbox
             throw new InvalidOperationException($"The probe exited with {code}: {stderr}");
         }
 
-        return ProbeRun.Parse(stdout);
+        return ProbeRun.Parse(Environment, stdout);
     }
 
     private string? FindMissingCapability()
@@ -147,7 +153,7 @@ public sealed record LinuxSandbox
             var (userns, _, usernsError) = Run([.. DropToNobody(), Unshare, "--user", "--map-root-user", "--net", "true"], null);
             if (userns != 0)
             {
-                return $"unprivileged user namespaces are not allowed here (unshare --user --map-root-user --net as uid {(IsRoot ? Nobody : CurrentUid())}: {usernsError.Trim()})";
+                return $"unprivileged user namespaces are not allowed here (unshare --user --map-root-user --net as uid {UserNamespaceOwner}: {usernsError.Trim()})";
             }
         }
 
@@ -156,8 +162,8 @@ public sealed record LinuxSandbox
         return code == 0 ? null : $"the probe did not run in this environment ({Environment}): {error.Trim()}";
     }
 
+    internal const string Setpriv = "/usr/bin/setpriv";
     private const string Unshare = "/usr/bin/unshare";
-    private const string Setpriv = "/usr/bin/setpriv";
     private const string Shell = "/bin/sh";
 
     private IEnumerable<string> Tools() =>
@@ -203,7 +209,7 @@ public sealed record LinuxSandbox
     }
 
     /// <summary>setpriv to nobody when this process is root; nothing when it already runs without privileges.</summary>
-    private static IEnumerable<string> DropToNobody() => IsRoot
+    internal static IEnumerable<string> DropToNobody() => IsRoot
         ? [Setpriv, $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups"]
         : [];
 
@@ -226,13 +232,11 @@ public sealed record LinuxSandbox
         return File.Exists(path) ? path : throw new FileNotFoundException($"The probe is not built beside the tests: {path}");
     }
 
-    /// <summary>This process's uid from /proc (where there is no /proc there are no uids to drop either).</summary>
-    private static string CurrentUid() => File.Exists("/proc/self/status")
-        ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))?.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] ?? "?"
-        : "?";
-
-    /// <summary>Runs a command, waits at most <see cref="Timeout"/>, and always kills what is left of it.</summary>
-    private static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action? whenReady)
+    /// <summary>
+    /// Runs a command with <paramref name="standardInput"/> (or nothing) on its stdin, waits at most <see cref="Timeout"/>,
+    /// and always kills what is left of it.
+    /// </summary>
+    internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action? whenReady, string? standardInput = null)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -250,7 +254,7 @@ public sealed record LinuxSandbox
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
-        using var ready = new ManualResetEventSlim();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var process = new Process { StartInfo = start };
         var clock = Stopwatch.StartNew();
         process.Start();
@@ -260,6 +264,7 @@ public sealed record LinuxSandbox
         using var pipes = process.ClosingPipes();
         try
         {
+            process.StandardInput.Write(standardInput);
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = Task.Run(() =>
@@ -270,24 +275,17 @@ public sealed record LinuxSandbox
                     text.Append(line).Append('\n');
                     if (line.StartsWith("probe: ready", StringComparison.Ordinal))
                     {
-                        ready.Set();
+                        ready.TrySetResult();
                     }
                 }
 
                 return text.ToString();
             });
 
-            if (whenReady is not null)
+            // Wait for the ready line, or for the probe to end without one (then there is nothing to send to).
+            if (whenReady is not null && Task.WaitAny([ready.Task, stderr], Timeout) == 0)
             {
-                // Wait for the ready line, or for the probe to end without one (then there is nothing to send to).
-                while (!ready.Wait(50) && !process.HasExited && clock.Elapsed < Timeout)
-                {
-                }
-
-                if (ready.IsSet)
-                {
-                    whenReady();
-                }
+                whenReady();
             }
 
             var left = Timeout - clock.Elapsed;
@@ -309,15 +307,18 @@ public sealed record LinuxSandbox
     }
 }
 
-/// <summary>What the probe observed at each of its steps, read from its --json output.</summary>
-public sealed record ProbeRun(IReadOnlyList<ProbeRunStep> Steps)
+/// <summary>What the probe observed at each of its steps, read from its --json output, and where it ran.</summary>
+public sealed record ProbeRun(string Environment, IReadOnlyList<ProbeRunStep> Steps)
 {
     public override string ToString() => string.Join("; ", Steps);
+
+    /// <summary>An observation's detail: "environment: ...; probe: step: outcome; ...".</summary>
+    public string Detail => $"{Environment}; probe: {this}";
 
     /// <summary>Step N, counting from 1 as the probe does.</summary>
     public ProbeRunStep this[int step] => Steps[step - 1];
 
-    public static ProbeRun Parse(string json)
+    public static ProbeRun Parse(string environment, string json)
     {
         using var document = JsonDocument.Parse(json);
         var steps = new List<ProbeRunStep>();
@@ -333,7 +334,7 @@ public sealed record ProbeRun(IReadOnlyList<ProbeRunStep> Steps)
             steps.Add(new ProbeRunStep(step.GetProperty("step").GetString()!, outcome, local, received));
         }
 
-        return new ProbeRun(steps);
+        return new ProbeRun(environment, steps);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -10,22 +9,22 @@ namespace BindingBehaviour.Tests.Infrastructure;
 /// <summary>
 /// Binds as a user without privileges. A process that has none binds itself, through the native layer. A root process on
 /// Linux cannot give its rights up and take them back, so it runs the bind in a child dropped to nobody (uid and gid
-/// 65534, no groups) with setpriv, and the child runs Engine/raw_bind.py: Python's socket module makes the raw syscalls,
-/// and NativeLayerTests checks that it answers as the native layer does.
+/// 65534, no groups) with setpriv as <see cref="LinuxSandbox"/> drops it, and the child runs Engine/raw_bind.py: Python's
+/// socket module makes the raw syscalls, and NativeLayerTests checks that it answers as the native layer does.
 /// </summary>
 public static class Unprivileged
 {
-    public const int Nobody = 65534;
-    private const string Setpriv = "/usr/bin/setpriv";
-
     private static readonly string? Python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists);
     private static readonly Lazy<string?> Missing = new(Probe);
+
+    // The script goes in on stdin, so nobody needs no read access to the repository; it is read once, not per bind.
+    private static readonly Lazy<string> Script = new(() => File.ReadAllText(Path.Combine(Repository.ProjectDirectory, "Engine", "raw_bind.py")));
 
     /// <summary>Why this machine cannot bind as an unprivileged user, or null when it can.</summary>
     public static string? MissingCapability => Missing.Value;
 
     /// <summary>Who binds: this process, or a child dropped to nobody.</summary>
-    public static string Who => Environment.IsPrivilegedProcess ? $"a child process as uid {Nobody} (setpriv)" : "this process, which is not privileged";
+    public static string Who => Environment.IsPrivilegedProcess ? $"a child process as uid {LinuxSandbox.Nobody} (setpriv)" : "this process, which is not privileged";
 
     /// <summary>Binds a fresh TCP or UDP socket to the address and port as an unprivileged user and returns what the OS answered.</summary>
     public static Outcome Bind(Transport transport, IPAddress address, int port)
@@ -66,7 +65,7 @@ public static class Unprivileged
             return "this process is privileged and can drop its rights only through setpriv, which is Linux's";
         }
 
-        if (!File.Exists(Setpriv) || Python is null)
+        if (!File.Exists(LinuxSandbox.Setpriv) || Python is null)
         {
             return "a root process needs setpriv and python3 to bind as nobody, and one is missing";
         }
@@ -76,7 +75,7 @@ public static class Unprivileged
         {
             return RawBind("a=udp4", "a.bind=127.0.0.1:0") == "ok" ? null : "a child dropped to nobody could not bind 127.0.0.1:0";
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
             return $"a child dropped to nobody did not run: {e.Message}";
         }
@@ -84,30 +83,7 @@ public static class Unprivileged
 
     private static string RawBind(params string[] steps)
     {
-        var start = new ProcessStartInfo(Setpriv)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", Python!, "-" }.Concat(steps))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The script goes in on stdin, so nobody needs no read access to the repository.
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("setpriv did not start.");
-        using var pipes = process.ClosingPipes();
-        process.StandardInput.Write(File.ReadAllText(Path.Combine(Repository.ProjectDirectory, "Engine", "raw_bind.py")));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd().Trim();
-        var error = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(10_000) || process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"setpriv/python3 failed ({(process.HasExited ? process.ExitCode.ToString(CultureInfo.InvariantCulture) : "timeout")}): {error}");
-        }
-
-        return output;
+        var (code, output, error) = LinuxSandbox.Run([.. LinuxSandbox.DropToNobody(), Python!, "-", .. steps], whenReady: null, Script.Value);
+        return code == 0 ? output.Trim() : throw new InvalidOperationException($"setpriv/python3 failed ({code}): {error}");
     }
 }
