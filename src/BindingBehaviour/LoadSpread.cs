@@ -37,10 +37,8 @@ public static class LoadSpread
                 senders[^1].SendTo([(byte)i], target);
             }
 
-            var counts = new int[receivers.Count];
             var buffer = new byte[16];
-            Drain(receivers, counts, count, r => r.Receive(buffer));
-            return Describe(counts, count);
+            return Describe(Drain(receivers, count, r => r.Receive(buffer)), count);
         }
         finally
         {
@@ -61,14 +59,7 @@ public static class LoadSpread
                 client.Connect(target);
             }
 
-            var counts = new int[listeners.Count];
-            Drain(listeners, counts, count, l =>
-            {
-                var accepted = l.Accept();
-                sockets.Add(accepted);
-                return 1;
-            });
-            return Describe(counts, count);
+            return Describe(Drain(listeners, count, l => sockets.Add(l.Accept())), count);
         }
         finally
         {
@@ -81,8 +72,10 @@ public static class LoadSpread
         }
     }
 
-    private static void Drain(IReadOnlyList<Socket> sockets, int[] counts, int expected, Func<Socket, int> take)
+    /// <summary>Takes from every socket that is ready until <paramref name="expected"/> were taken in all or the patience ran out; returns how many each gave.</summary>
+    private static int[] Drain(IReadOnlyList<Socket> sockets, int expected, Action<Socket> take)
     {
+        var counts = new int[sockets.Count];
         var clock = Stopwatch.StartNew();
         while (counts.Sum() < expected && clock.Elapsed < Patience)
         {
@@ -102,6 +95,8 @@ public static class LoadSpread
                 Thread.Sleep(2);
             }
         }
+
+        return counts;
     }
 
     private static (string Value, string Detail) Describe(int[] counts, int sent)

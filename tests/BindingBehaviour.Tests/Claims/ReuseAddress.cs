@@ -106,10 +106,9 @@ public sealed class Reuseaddr_only_on_the_first(ITestOutputHelper output) : Clai
         wildcard.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         wildcard.Client.Bind(new IPEndPoint(IPAddress.Any, 0));
 
+        using var specific = new UdpClient();
         var port = ((IPEndPoint)wildcard.Client.LocalEndPoint!).Port;
-        var specificEndPoint = new IPEndPoint(IPAddress.Loopback, port);
-        using var specific = new UdpClient(specificEndPoint.AddressFamily);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(new IPEndPoint(IPAddress.Loopback, port))));
     }
 }
 

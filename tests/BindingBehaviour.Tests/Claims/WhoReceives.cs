@@ -35,9 +35,8 @@ public sealed class Udp_last_bound_socket_gets_the_unicast(ITestOutputHelper out
 
         using var a = first.ToSocket();
         using var b = second.ToSocket();
-        Datagrams.SendFromNewPorts((IPEndPoint)a.LocalEndPoint!, 20);
-        var got = Datagrams.Receive([a, b], 20);
-        ObserveValue(Deliveries.Unicast(got, 20), Datagrams.Counts(got, "first", "second"));
+        var (value, detail) = Deliveries.Unicast(a, b, 20);
+        ObserveValue(value, detail);
     }
 }
 
@@ -130,9 +129,8 @@ public sealed class Udp_reuseport_spreads_the_unicast(ITestOutputHelper output) 
 
         using var a = first.ToSocket();
         using var b = second.ToSocket();
-        Datagrams.SendFromNewPorts((IPEndPoint)a.LocalEndPoint!, 40);
-        var got = Datagrams.Receive([a, b], 40);
-        ObserveValue(Deliveries.Unicast(got, 40), Datagrams.Counts(got, "first", "second"));
+        var (value, detail) = Deliveries.Unicast(a, b, 40);
+        ObserveValue(value, detail);
     }
 
     [ClaimFact(Layer.Managed)]
@@ -148,9 +146,8 @@ public sealed class Udp_reuseport_spreads_the_unicast(ITestOutputHelper output) 
         second.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         second.Bind(first.LocalEndPoint!);
 
-        Datagrams.SendFromNewPorts((IPEndPoint)first.LocalEndPoint!, 40);
-        var got = Datagrams.Receive([first, second], 40);
-        ObserveValue(Deliveries.Unicast(got, 40), Datagrams.Counts(got, "first", "second"));
+        var (value, detail) = Deliveries.Unicast(first, second, 40);
+        ObserveValue(value, detail);
     }
 }
 
@@ -240,12 +237,8 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
         b.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, group);
 
         using var sender = LoopbackMulticast.Sender();
-        for (var i = 0; i < 5; i++)
-        {
-            sender.SendTo([(byte)i], new IPEndPoint(LoopbackMulticast.Group, ((IPEndPoint)a.LocalEndPoint!).Port));
-        }
-
-        ObserveValue(Deliveries.Each(Datagrams.Receive([a, b], 10), 5));
+        Datagrams.Send(sender, new IPEndPoint(LoopbackMulticast.Group, ((IPEndPoint)a.LocalEndPoint!).Port), 5);
+        ObserveValue(Deliveries.Each([a, b], 5));
     }
 
     [ClaimFact(Layer.Managed)]
@@ -266,12 +259,8 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
         second.JoinMulticastGroup(LoopbackMulticast.Group, IPAddress.Loopback);
 
         using var sender = LoopbackMulticast.Sender();
-        for (var i = 0; i < 5; i++)
-        {
-            sender.SendTo([(byte)i], new IPEndPoint(LoopbackMulticast.Group, ((IPEndPoint)first.Client.LocalEndPoint!).Port));
-        }
-
-        ObserveValue(Deliveries.Each(Datagrams.Receive([first.Client, second.Client], 10), 5));
+        Datagrams.Send(sender, new IPEndPoint(LoopbackMulticast.Group, ((IPEndPoint)first.Client.LocalEndPoint!).Port), 5);
+        ObserveValue(Deliveries.Each([first.Client, second.Client], 5));
     }
 }
 
@@ -302,12 +291,8 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
         using var a = first.ToSocket();
         using var b = second.ToSocket();
         using var sender = LoopbackBroadcast.Sender();
-        for (var i = 0; i < 5; i++)
-        {
-            sender.SendTo([(byte)i], new IPEndPoint(LoopbackBroadcast.Address, ((IPEndPoint)a.LocalEndPoint!).Port));
-        }
-
-        ObserveValue(Deliveries.Each(Datagrams.Receive([a, b], 10), 5));
+        Datagrams.Send(sender, new IPEndPoint(LoopbackBroadcast.Address, ((IPEndPoint)a.LocalEndPoint!).Port), 5);
+        ObserveValue(Deliveries.Each([a, b], 5));
     }
 
     [ClaimFact(Layer.Managed)]
@@ -326,46 +311,45 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
         second.Client.Bind(first.Client.LocalEndPoint!);
 
         using var sender = LoopbackBroadcast.Sender();
-        for (var i = 0; i < 5; i++)
-        {
-            sender.SendTo([(byte)i], new IPEndPoint(LoopbackBroadcast.Address, ((IPEndPoint)first.Client.LocalEndPoint!).Port));
-        }
-
-        ObserveValue(Deliveries.Each(Datagrams.Receive([first.Client, second.Client], 10), 5));
+        Datagrams.Send(sender, new IPEndPoint(LoopbackBroadcast.Address, ((IPEndPoint)first.Client.LocalEndPoint!).Port), 5);
+        ObserveValue(Deliveries.Each([first.Client, second.Client], 5));
     }
 }
 
-/// <summary>How the who-receives claims put what arrived into words.</summary>
+/// <summary>How the who-receives claims count what arrived and put it into words.</summary>
 internal static class Deliveries
 {
-    /// <summary>For unicast to two sharers: which one got everything, or that both got some.</summary>
-    public static string Unicast(List<IPEndPoint>[] got, int sent) => (got[0].Count, got[1].Count) switch
+    /// <summary>Sends datagrams from new ports to the port two sharers hold, and says which one got everything, or that both got some.</summary>
+    public static (string Value, string Detail) Unicast(Socket first, Socket second, int sent)
     {
-        (0, var second) when second == sent => $"the last bound got all {sent}",
-        (var first, 0) when first == sent => $"the first bound got all {sent}",
-        var (first, second) when first > 0 && second > 0 && first + second == sent => "spread over both",
-        var (first, second) => $"{first + second} of {sent} arrived",
-    };
+        Datagrams.SendFromNewPorts((IPEndPoint)first.LocalEndPoint!, sent);
+        var got = Datagrams.Receive([first, second], sent);
+        var value = (got[0].Count, got[1].Count) switch
+        {
+            (0, var last) when last == sent => $"the last bound got all {sent}",
+            (var earlier, 0) when earlier == sent => $"the first bound got all {sent}",
+            var (earlier, last) when earlier > 0 && last > 0 && earlier + last == sent => "spread over both",
+            var (earlier, last) => $"{earlier + last} of {sent} arrived",
+        };
+        return (value, Datagrams.Counts(got, "first", "second"));
+    }
 
     /// <summary>Sends 20 datagrams to 127.0.0.1 on the port two sockets share (one on 127.0.0.1, one on 0.0.0.0) and says which got them.</summary>
     public static string Specific(Socket a, Socket b)
     {
-        var port = ((IPEndPoint)a.LocalEndPoint!).Port;
-        Datagrams.SendFromNewPorts(new IPEndPoint(IPAddress.Loopback, port), 20);
+        var shared = (IPEndPoint)a.LocalEndPoint!;
+        Datagrams.SendFromNewPorts(new IPEndPoint(IPAddress.Loopback, shared.Port), 20);
         var got = Datagrams.Receive([a, b], 20);
-        var loopback = IPAddress.IsLoopback(((IPEndPoint)a.LocalEndPoint!).Address) ? got[0].Count : got[1].Count;
-        return loopback == 20 && got.Sum(g => g.Count) == 20 ? "127.0.0.1 got all 20" : $"127.0.0.1 got {loopback}, 0.0.0.0 got {got.Sum(g => g.Count) - loopback}";
+        var loopback = got[IPAddress.IsLoopback(shared.Address) ? 0 : 1].Count;
+        var wildcard = got.Sum(g => g.Count) - loopback;
+        return loopback == 20 && wildcard == 0 ? "127.0.0.1 got all 20" : $"127.0.0.1 got {loopback}, 0.0.0.0 got {wildcard}";
     }
 
     /// <summary>Sends 10 datagrams from the connected socket's peer and 10 from other ports, and says whether each socket got exactly its own.</summary>
     public static (string Value, string Detail) ConnectedAndNot(Socket peer, Socket connected, Socket unconnected)
     {
         var target = (IPEndPoint)connected.LocalEndPoint!;
-        for (var i = 0; i < 10; i++)
-        {
-            peer.SendTo([(byte)i], target);
-        }
-
+        Datagrams.Send(peer, target, 10);
         Datagrams.SendFromNewPorts(target, 10);
         var got = Datagrams.Receive([connected, unconnected], 20);
         var fromPeer = got.Select(g => g.Count(from => from.Equals(peer.LocalEndPoint))).ToArray();
@@ -374,9 +358,12 @@ internal static class Deliveries
         return (own ? "each got its own 10" : "mixed", detail);
     }
 
-    /// <summary>For multicast and broadcast: whether every socket got every datagram.</summary>
-    public static string Each(List<IPEndPoint>[] got, int sent) =>
-        got.All(g => g.Count == sent) ? $"each socket got {sent}" : string.Join(", ", got.Select((g, i) => $"socket {i + 1} got {g.Count}"));
+    /// <summary>For multicast and broadcast, once <paramref name="sent"/> datagrams are on their way: whether every socket got every one.</summary>
+    public static string Each(IReadOnlyList<Socket> receivers, int sent)
+    {
+        var got = Datagrams.Receive(receivers, receivers.Count * sent);
+        return got.All(g => g.Count == sent) ? $"each socket got {sent}" : string.Join(", ", got.Select((g, i) => $"socket {i + 1} got {g.Count}"));
+    }
 }
 
 /// <summary>
@@ -388,7 +375,8 @@ internal static class LoopbackMulticast
     /// <summary>An organisation-local group (RFC 2365), used on loopback only.</summary>
     public static readonly IPAddress Group = IPAddress.Parse("239.255.66.99");
 
-    private static readonly Lazy<string?> Missing = new(Probe);
+    private static readonly Lazy<string?> Missing = new(() => LoopbackProbe.Missing("no multicast route on loopback", Group, Sender, "did not loop back",
+        receiver => receiver.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback))));
 
     public static string? MissingCapability => Missing.Value;
 
@@ -401,24 +389,6 @@ internal static class LoopbackMulticast
         sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return sender;
     }
-
-    private static string? Probe()
-    {
-        const string reason = "no multicast route on loopback";
-        try
-        {
-            using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            receiver.Bind(new IPEndPoint(IPAddress.Any, 0));
-            receiver.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback));
-            using var sender = Sender();
-            sender.SendTo([0], new IPEndPoint(Group, ((IPEndPoint)receiver.LocalEndPoint!).Port));
-            return Datagrams.Receive([receiver], 1)[0].Count == 1 ? null : $"{reason}: a datagram sent to {Group} did not loop back";
-        }
-        catch (SocketException e)
-        {
-            return $"{reason}: {e.SocketErrorCode}";
-        }
-    }
 }
 
 /// <summary>Broadcast kept on this machine: to 127.255.255.255, the loopback network's broadcast address. Probed once.</summary>
@@ -426,7 +396,7 @@ internal static class LoopbackBroadcast
 {
     public static readonly IPAddress Address = IPAddress.Parse("127.255.255.255");
 
-    private static readonly Lazy<string?> Missing = new(Probe);
+    private static readonly Lazy<string?> Missing = new(() => LoopbackProbe.Missing("no broadcast on loopback", Address, Sender, "did not arrive"));
 
     public static string? MissingCapability => Missing.Value;
 
@@ -436,17 +406,25 @@ internal static class LoopbackBroadcast
         sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return sender;
     }
+}
 
-    private static string? Probe()
+/// <summary>The probe behind <see cref="LoopbackMulticast"/> and <see cref="LoopbackBroadcast"/>: does one datagram really arrive?</summary>
+internal static class LoopbackProbe
+{
+    /// <summary>
+    /// Sends one datagram from a new sender to <paramref name="address"/> on the port of a receiver bound to 0.0.0.0
+    /// (and <paramref name="prepared"/>); null when it arrived, otherwise why the claims must skip.
+    /// </summary>
+    public static string? Missing(string reason, IPAddress address, Func<Socket> newSender, string notArrived, Action<Socket>? prepared = null)
     {
-        const string reason = "no broadcast on loopback";
         try
         {
             using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             receiver.Bind(new IPEndPoint(IPAddress.Any, 0));
-            using var sender = Sender();
-            sender.SendTo([0], new IPEndPoint(Address, ((IPEndPoint)receiver.LocalEndPoint!).Port));
-            return Datagrams.Receive([receiver], 1)[0].Count == 1 ? null : $"{reason}: a datagram sent to {Address} did not arrive";
+            prepared?.Invoke(receiver);
+            using var sender = newSender();
+            sender.SendTo([0], new IPEndPoint(address, ((IPEndPoint)receiver.LocalEndPoint!).Port));
+            return Datagrams.Receive([receiver], 1)[0].Count == 1 ? null : $"{reason}: a datagram sent to {address} {notArrived}";
         }
         catch (SocketException e)
         {

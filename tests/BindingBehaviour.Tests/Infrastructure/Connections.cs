@@ -32,20 +32,26 @@ public static class Connections
     public static (IPEndPoint Server, IPEndPoint Client) OpenAndClose(Socket listener, FirstToClose first)
     {
         var (server, client) = Open(listener);
-        var ends = ((IPEndPoint)server.LocalEndPoint!, (IPEndPoint)client.LocalEndPoint!);
-        (first == FirstToClose.Server ? server : client).Dispose();
-        (first == FirstToClose.Server ? client : server).Dispose();
+        var ends = (Server: (IPEndPoint)server.LocalEndPoint!, Client: (IPEndPoint)client.LocalEndPoint!);
+        var (closesFirst, closesLast) = first == FirstToClose.Server ? (server, client) : (client, server);
+        closesFirst.Dispose();
+        closesLast.Dispose();
 
-        Settle(ends.Item1, ends.Item2);
+        Settle(ends.Server, ends.Client);
         return ends;
     }
 
     /// <summary>Waits until a closed connection has settled: one end in TIME_WAIT and the other gone. Which end is left for the claim to observe.</summary>
     public static void Settle(IPEndPoint server, IPEndPoint client)
     {
-        bool Settled(IPEndPoint lingering, IPEndPoint gone) =>
-            TcpStates.Of(lingering, gone) == TimeWait && TcpStates.Of(gone, lingering) == TcpStates.None;
-        if (!TcpStates.WaitUntil(() => Settled(server, client) || Settled(client, server)))
+        // Each state is one read of the OS's whole connection table, so every poll reads both ends once and compares.
+        bool Settled()
+        {
+            var (serverEnd, clientEnd) = (TcpStates.Of(server, client), TcpStates.Of(client, server));
+            return (serverEnd, clientEnd) is (TimeWait, TcpStates.None) or (TcpStates.None, TimeWait);
+        }
+
+        if (!TcpStates.WaitUntil(Settled))
         {
             throw new InvalidOperationException($"The connection did not settle: {Lingering(server, client)}.");
         }

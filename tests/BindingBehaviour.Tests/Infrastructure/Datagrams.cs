@@ -29,6 +29,15 @@ public static class Datagrams
         }
     }
 
+    /// <summary>Sends <paramref name="count"/> datagrams from one socket to <paramref name="target"/>.</summary>
+    public static void Send(Socket sender, IPEndPoint target, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            sender.SendTo([(byte)i], target);
+        }
+    }
+
     /// <summary>
     /// Receives on every socket until <paramref name="expected"/> datagrams have arrived in total or the patience ran out,
     /// and returns, per receiver, the source of each datagram it got.
@@ -36,18 +45,23 @@ public static class Datagrams
     public static List<IPEndPoint>[] Receive(IReadOnlyList<Socket> receivers, int expected)
     {
         var got = receivers.Select(_ => new List<IPEndPoint>()).ToArray();
+        var received = 0;
         var buffer = new byte[2048];
         var clock = Stopwatch.StartNew();
-        while (got.Sum(g => g.Count) < expected && clock.Elapsed < Patience)
+        while (received < expected && clock.Elapsed < Patience)
         {
             var readable = receivers.ToList();
             var left = Patience - clock.Elapsed;
             Socket.Select(readable, null, null, (int)Math.Max(1, left.TotalMicroseconds));
-            foreach (var socket in readable)
+            for (var i = 0; i < receivers.Count; i++)
             {
-                EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-                socket.ReceiveFrom(buffer, ref from);
-                got[IndexOf(receivers, socket)].Add((IPEndPoint)from);
+                if (readable.Contains(receivers[i]))
+                {
+                    EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+                    receivers[i].ReceiveFrom(buffer, ref from);
+                    got[i].Add((IPEndPoint)from);
+                    received++;
+                }
             }
         }
 
@@ -57,17 +71,4 @@ public static class Datagrams
     /// <summary>The number each receiver got, as "first=N second=M".</summary>
     public static string Counts(List<IPEndPoint>[] got, params string[] names) =>
         string.Join(' ', got.Select((g, i) => $"{names[i]}={g.Count}"));
-
-    private static int IndexOf(IReadOnlyList<Socket> receivers, Socket socket)
-    {
-        for (var i = 0; i < receivers.Count; i++)
-        {
-            if (ReferenceEquals(receivers[i], socket))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException("Select returned a socket it was not given.");
-    }
 }
