@@ -195,18 +195,11 @@ public sealed class TcpListener_on_Any_is_IPv4_only(ITestOutputHelper output) : 
     [Expect(Os.OSX, Unix, DotNetTcpListener + " and " + DotNetPal + ", SystemNative_Bind: the same code on every Unix")]
     public void Managed()
     {
-        var listener = new TcpListener(IPAddress.Any, 0);
+        using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
-        try
-        {
-            var server = listener.Server;
-            ObserveValue($"{server.AddressFamily}, SO_REUSEADDR {RawOption.Read(server, NativeOption.ReuseAddress)}, "
-                + $"SO_REUSEPORT {RawOption.Read(server, NativeOption.ReusePort)}, ExclusiveAddressUse={listener.ExclusiveAddressUse}");
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        var server = listener.Server;
+        ObserveValue($"{server.AddressFamily}, SO_REUSEADDR {RawOption.Read(server, NativeOption.ReuseAddress)}, "
+            + $"SO_REUSEPORT {RawOption.Read(server, NativeOption.ReusePort)}, ExclusiveAddressUse={listener.ExclusiveAddressUse}");
     }
 }
 
@@ -222,22 +215,11 @@ public sealed class TcpListener_Create_takes_IPv4_too(ITestOutputHelper output) 
     {
         Require(Socket.OSSupportsIPv6, "this machine has no IPv6, so TcpListener.Create falls back to IPv4");
 
-        var dual = TcpListener.Create(0);
+        using var dual = TcpListener.Create(0);
         dual.Start();
-        try
-        {
-            var port = ((IPEndPoint)dual.LocalEndpoint).Port;
-            var ipv4 = new TcpListener(IPAddress.Any, port);
-            Observe(BindingBehaviour.Managed.Steps(
-                (Step.Bind, () => ipv4.Server.Bind(new IPEndPoint(IPAddress.Any, port))),
-                (Step.Listen, () => ipv4.Server.Listen())),
-                $"the first listener is {dual.LocalEndpoint} with DualMode={dual.Server.DualMode}");
-            ipv4.Stop();
-        }
-        finally
-        {
-            dual.Stop();
-        }
+
+        using var ipv4 = new TcpListener(IPAddress.Any, ((IPEndPoint)dual.LocalEndpoint).Port);
+        Observe(Listeners.Start(ipv4), $"the first listener is {dual.LocalEndpoint} with DualMode={dual.Server.DualMode}");
     }
 }
 
@@ -335,8 +317,9 @@ public sealed class Kestrel_second_server_on_one_port(ITestOutputHelper output) 
             return;
         }
 
-        var chain = string.Join(" > ", KestrelServers.Chain(failure).Select(e => e.GetType().Name));
-        var socketError = KestrelServers.Chain(failure).OfType<SocketException>().FirstOrDefault()
+        var exceptions = KestrelServers.Chain(failure).ToList();
+        var chain = string.Join(" > ", exceptions.Select(e => e.GetType().Name));
+        var socketError = exceptions.OfType<SocketException>().FirstOrDefault()
             ?? throw new InvalidOperationException($"The second server failed without a SocketException: {chain}", failure);
         Observe(Outcome.From(Step.Bind, socketError), $"the second StartAsync threw {chain}");
     }

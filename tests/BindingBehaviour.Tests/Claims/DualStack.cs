@@ -204,8 +204,7 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
             using var ipv4 = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             var ipv6EndPoint = new IPEndPoint(IPAddress.IPv6Loopback, ((IPEndPoint)ipv4.Client.LocalEndPoint!).Port);
             using var ipv6 = new UdpClient(ipv6EndPoint.AddressFamily);
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => ipv6.Client.Bind(ipv6EndPoint));
-            return outcome;
+            return BindingBehaviour.Managed.Try(Step.Bind, () => ipv6.Client.Bind(ipv6EndPoint));
         }
 
         Observe(Outcome.Sequence(() => Ports.RetryWhileTaken(Tcp), () => Ports.RetryWhileTaken(Udp)));

@@ -87,8 +87,7 @@ public sealed class Tcp_and_udp_hold_one_ephemeral_number(ITestOutputHelper outp
             tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             var udpEndPoint = (IPEndPoint)tcp.LocalEndPoint!;
             using var udp = new UdpClient(udpEndPoint.AddressFamily);
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
-            return outcome;
+            return BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
         }));
     }
 }
@@ -132,25 +131,19 @@ public sealed class SendTo_and_Connect_bind_implicitly(ITestOutputHelper output)
     public void Managed()
     {
         using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        try
-        {
-            using var udp = new UdpClient();
-            var udpBefore = Ephemeral.Describe(udp.Client.LocalEndPoint);
-            udp.Send([1], 1, (IPEndPoint)receiver.Client.LocalEndPoint!);
 
-            using var tcp = new TcpClient(AddressFamily.InterNetwork);
-            var tcpBefore = Ephemeral.Describe(tcp.Client.LocalEndPoint);
-            tcp.Connect((IPEndPoint)listener.LocalEndpoint);
+        using var udp = new UdpClient();
+        var udpBefore = Ephemeral.Describe(udp.Client.LocalEndPoint);
+        udp.Send([1], 1, (IPEndPoint)receiver.Client.LocalEndPoint!);
 
-            ObserveValue($"UDP SendTo: {udpBefore} before, {Ephemeral.Describe(udp.Client.LocalEndPoint)} after; "
-                + $"TCP Connect: {tcpBefore} before, {Ephemeral.Describe(tcp.Client.LocalEndPoint)} after");
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        using var tcp = new TcpClient(AddressFamily.InterNetwork);
+        var tcpBefore = Ephemeral.Describe(tcp.Client.LocalEndPoint);
+        tcp.Connect((IPEndPoint)listener.LocalEndpoint);
+
+        ObserveValue($"UDP SendTo: {udpBefore} before, {Ephemeral.Describe(udp.Client.LocalEndPoint)} after; "
+            + $"TCP Connect: {tcpBefore} before, {Ephemeral.Describe(tcp.Client.LocalEndPoint)} after");
     }
 }
 
@@ -207,7 +200,7 @@ public sealed class Linux_bind_gets_odd_ports_and_connect_even(ITestOutputHelper
     public void Managed()
     {
         var sockets = new List<IDisposable>();
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start(64);
         try
         {
@@ -234,7 +227,6 @@ public sealed class Linux_bind_gets_odd_ports_and_connect_even(ITestOutputHelper
         finally
         {
             sockets.ForEach(s => s.Dispose());
-            listener.Stop();
         }
     }
 }
@@ -324,27 +316,21 @@ public sealed class Port_zero_refused_when_the_range_is_used_up(ITestOutputHelpe
     [Expect(Os.OSX, "n/a", PortRangeIsLinuxOnly)]
     public void Managed()
     {
-        var holder = new TcpListener(IPAddress.Loopback, 0);
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
         holder.Start();
-        try
-        {
-            var port = ((IPEndPoint)holder.LocalEndpoint).Port;
-            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            Require(BindingBehaviour.Managed.Try(Step.SetOption, () => RawOption.Write(socket, NativeOption.LocalPortRange, (port << 16) | port)).Succeeded,
-                "IP_LOCAL_PORT_RANGE needs Linux 6.3 or later");
-            Observe(BindingBehaviour.Managed.Try(Step.Bind, () => socket.Bind(new IPEndPoint(IPAddress.Loopback, 0))), "the range is the holder's port alone");
-        }
-        finally
-        {
-            holder.Stop();
-        }
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        Require(BindingBehaviour.Managed.Try(Step.SetOption, () => RawOption.Write(socket, NativeOption.LocalPortRange, (port << 16) | port)).Succeeded,
+            "IP_LOCAL_PORT_RANGE needs Linux 6.3 or later");
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => socket.Bind(new IPEndPoint(IPAddress.Loopback, 0))), "the range is the holder's port alone");
     }
 }
 
 /// <summary>How the ephemeral-port claims describe what they saw.</summary>
 internal static class Ephemeral
 {
-    /// <summary>"first-last, all N inside" when every port lies in the range the OS reports, else how many fell outside.</summary>
+    /// <summary>"all N inside the OS's range" when every port lies in the range the OS reports, else how many fell outside; the detail names the range.</summary>
     public static (string Value, string Detail) Inside(IReadOnlyList<int> ports)
     {
         var range = EphemeralPortRange.Read();

@@ -48,23 +48,16 @@ public sealed class Time_wait_stays_with_the_first_closer(ITestOutputHelper outp
     {
         string Lingering(FirstToClose first)
         {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
-            try
-            {
-                var client = new TcpClient();
-                client.Connect((IPEndPoint)listener.LocalEndpoint);
-                var server = listener.AcceptTcpClient();
-                var (serverEnd, clientEnd) = ((IPEndPoint)server.Client.LocalEndPoint!, (IPEndPoint)client.Client.LocalEndPoint!);
-                (first == FirstToClose.Server ? server : client).Dispose();
-                (first == FirstToClose.Server ? client : server).Dispose();
-                Connections.Settle(serverEnd, clientEnd);
-                return Connections.Lingering(serverEnd, clientEnd);
-            }
-            finally
-            {
-                listener.Stop();
-            }
+            var client = new TcpClient();
+            client.Connect((IPEndPoint)listener.LocalEndpoint);
+            var server = listener.AcceptTcpClient();
+            var (serverEnd, clientEnd) = ((IPEndPoint)server.Client.LocalEndPoint!, (IPEndPoint)client.Client.LocalEndPoint!);
+            (first == FirstToClose.Server ? server : client).Dispose();
+            (first == FirstToClose.Server ? client : server).Dispose();
+            Connections.Settle(serverEnd, clientEnd);
+            return Connections.Lingering(serverEnd, clientEnd);
         }
 
         ObserveValue($"server closes first: {Lingering(FirstToClose.Server)}; client closes first: {Lingering(FirstToClose.Client)}");
@@ -106,9 +99,8 @@ public sealed class Restart_after_the_server_closed_first(ITestOutputHelper outp
         Connections.OpenAndClose(old.Server, FirstToClose.Server);
         old.Stop();
 
-        var restarted = new TcpListener(address);
+        using var restarted = new TcpListener(address);
         Observe(Listeners.Start(restarted));
-        restarted.Stop();
     }
 }
 
@@ -153,10 +145,8 @@ public sealed class Restart_after_the_client_closed_first(ITestOutputHelper outp
             Connections.OpenAndClose(old.Server, FirstToClose.Client);
             old.Stop();
 
-            var restarted = new TcpListener(address);
-            var outcome = Listeners.Start(restarted);
-            restarted.Stop();
-            return outcome;
+            using var restarted = new TcpListener(address);
+            return Listeners.Start(restarted);
         }));
     }
 }
@@ -200,9 +190,8 @@ public sealed class Restart_while_an_accepted_connection_is_open(ITestOutputHelp
         using var server = old.AcceptTcpClient();
         old.Stop();
 
-        var restarted = new TcpListener(address);
+        using var restarted = new TcpListener(address);
         Observe(Listeners.Start(restarted));
-        restarted.Stop();
     }
 }
 

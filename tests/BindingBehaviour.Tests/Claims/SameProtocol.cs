@@ -103,18 +103,12 @@ public sealed class Tcp_bind_beside_a_listener(ITestOutputHelper output) : Claim
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Managed()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        try
-        {
-            using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            Observe(BindingBehaviour.Managed.Steps(
-                (Step.Bind, () => second.Bind(listener.LocalEndpoint)),
-                (Step.Listen, () => second.Listen())));
-        }
-        finally
-        {
-            listener.Stop();
-        }
+
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        Observe(BindingBehaviour.Managed.Steps(
+            (Step.Bind, () => second.Bind(listener.LocalEndpoint)),
+            (Step.Listen, () => second.Listen())));
     }
 }

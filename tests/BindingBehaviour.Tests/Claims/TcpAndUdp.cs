@@ -48,28 +48,18 @@ public sealed class Tcp_and_udp_on_one_port(ITestOutputHelper output) : ClaimTes
     {
         Outcome TcpFirst()
         {
-            var tcp = new TcpListener(IPAddress.Loopback, 0);
+            using var tcp = new TcpListener(IPAddress.Loopback, 0);
             tcp.Start();
-            try
-            {
-                var udpEndPoint = (IPEndPoint)tcp.LocalEndpoint;
-                using var udp = new UdpClient(udpEndPoint.AddressFamily);
-                var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
-                return outcome;
-            }
-            finally
-            {
-                tcp.Stop();
-            }
+            var udpEndPoint = (IPEndPoint)tcp.LocalEndpoint;
+            using var udp = new UdpClient(udpEndPoint.AddressFamily);
+            return BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
         }
 
         Outcome UdpFirst()
         {
             using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            var tcp = new TcpListener((IPEndPoint)udp.Client.LocalEndPoint!);
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, tcp.Start);
-            tcp.Stop();
-            return outcome;
+            using var tcp = new TcpListener((IPEndPoint)udp.Client.LocalEndPoint!);
+            return BindingBehaviour.Managed.Try(Step.Bind, tcp.Start);
         }
 
         Observe(Outcome.Sequence(() => Ports.RetryWhileTaken(TcpFirst), () => Ports.RetryWhileTaken(UdpFirst)));

@@ -20,20 +20,13 @@ public sealed class Unix_path_twice(ITestOutputHelper output) : ClaimTest(output
     public void Native()
     {
         Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
-        var path = UnixPaths.Fresh();
-        try
-        {
-            using var first = NativeUnixSocket.Open();
-            first.Bind(path).OrThrow("The first bind");
-            first.Listen().OrThrow("The listen");
+        using var file = new UnixSocketFile();
+        using var first = NativeUnixSocket.Open();
+        first.Bind(file.Path).OrThrow("The first bind");
+        first.Listen().OrThrow("The listen");
 
-            using var second = NativeUnixSocket.Open();
-            Observe(second.Bind(path));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var second = NativeUnixSocket.Open();
+        Observe(second.Bind(file.Path));
     }
 
     [ClaimFact(Layer.Managed)]
@@ -43,20 +36,13 @@ public sealed class Unix_path_twice(ITestOutputHelper output) : ClaimTest(output
     public void Managed()
     {
         Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
-        var path = UnixPaths.Fresh();
-        try
-        {
-            using var first = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            first.Bind(new UnixDomainSocketEndPoint(path));
-            first.Listen();
+        using var file = new UnixSocketFile();
+        using var first = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        first.Bind(new UnixDomainSocketEndPoint(file.Path));
+        first.Listen();
 
-            using var second = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            Observe(BindingBehaviour.Managed.Try(Step.Bind, () => second.Bind(new UnixDomainSocketEndPoint(path))));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var second = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => second.Bind(new UnixDomainSocketEndPoint(file.Path))));
     }
 }
 
@@ -71,21 +57,14 @@ public sealed class Unix_socket_file_outlives_the_socket(ITestOutputHelper outpu
     public void Native()
     {
         Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
-        var path = UnixPaths.Fresh();
-        try
+        using var file = new UnixSocketFile();
+        using (var socket = NativeUnixSocket.Open())
         {
-            using (var socket = NativeUnixSocket.Open())
-            {
-                socket.Bind(path).OrThrow("The bind");
-                socket.Listen().OrThrow("The listen");
-            }
+            socket.Bind(file.Path).OrThrow("The bind");
+            socket.Listen().OrThrow("The listen");
+        }
 
-            ObserveValue($"file {(File.Exists(path) ? "present" : "gone")} after close");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        ObserveValue($"file {(File.Exists(file.Path) ? "present" : "gone")} after close");
     }
 
     [ClaimFact(Layer.Managed)]
@@ -95,21 +74,14 @@ public sealed class Unix_socket_file_outlives_the_socket(ITestOutputHelper outpu
     public void Managed()
     {
         Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
-        var path = UnixPaths.Fresh();
-        try
+        using var file = new UnixSocketFile();
+        using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
-            {
-                socket.Bind(new UnixDomainSocketEndPoint(path));
-                socket.Listen();
-            }
+            socket.Bind(new UnixDomainSocketEndPoint(file.Path));
+            socket.Listen();
+        }
 
-            ObserveValue($"file {(File.Exists(path) ? "present" : "gone")} after Dispose");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        ObserveValue($"file {(File.Exists(file.Path) ? "present" : "gone")} after Dispose");
     }
 }
 
@@ -124,27 +96,20 @@ public sealed class Unix_stale_path_blocks_a_new_bind(ITestOutputHelper output) 
     public void Native()
     {
         Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
-        var path = UnixPaths.Fresh();
-        try
+        using var file = new UnixSocketFile();
+        using (var old = NativeUnixSocket.Open())
         {
-            using (var old = NativeUnixSocket.Open())
-            {
-                old.Bind(path).OrThrow("The first bind");
-                old.Listen().OrThrow("The listen");
-            }
-
-            using var again = NativeUnixSocket.Open();
-            var refused = again.Bind(path);
-
-            File.Delete(path);
-            using var afterUnlink = NativeUnixSocket.Open();
-            afterUnlink.Bind(path).OrThrow("A bind after unlink");
-            Observe(refused, "after unlink the bind succeeded");
+            old.Bind(file.Path).OrThrow("The first bind");
+            old.Listen().OrThrow("The listen");
         }
-        finally
-        {
-            File.Delete(path);
-        }
+
+        using var again = NativeUnixSocket.Open();
+        var refused = again.Bind(file.Path);
+
+        File.Delete(file.Path);
+        using var afterUnlink = NativeUnixSocket.Open();
+        afterUnlink.Bind(file.Path).OrThrow("A bind after unlink");
+        Observe(refused, "after unlink the bind succeeded");
     }
 
     [ClaimFact(Layer.Managed)]
@@ -154,22 +119,15 @@ public sealed class Unix_stale_path_blocks_a_new_bind(ITestOutputHelper output) 
     public void Managed()
     {
         Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
-        var path = UnixPaths.Fresh();
-        try
+        using var file = new UnixSocketFile();
+        using (var old = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            using (var old = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
-            {
-                old.Bind(new UnixDomainSocketEndPoint(path));
-                old.Listen();
-            }
+            old.Bind(new UnixDomainSocketEndPoint(file.Path));
+            old.Listen();
+        }
 
-            using var again = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            Observe(BindingBehaviour.Managed.Try(Step.Bind, () => again.Bind(new UnixDomainSocketEndPoint(path))));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var again = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => again.Bind(new UnixDomainSocketEndPoint(file.Path))));
     }
 }
 
@@ -184,22 +142,15 @@ public sealed class Unix_stale_path_refuses_a_connect(ITestOutputHelper output) 
     public void Native()
     {
         Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
-        var path = UnixPaths.Fresh();
-        try
+        using var file = new UnixSocketFile();
+        using (var old = NativeUnixSocket.Open())
         {
-            using (var old = NativeUnixSocket.Open())
-            {
-                old.Bind(path).OrThrow("The bind");
-                old.Listen().OrThrow("The listen");
-            }
+            old.Bind(file.Path).OrThrow("The bind");
+            old.Listen().OrThrow("The listen");
+        }
 
-            using var client = NativeUnixSocket.Open();
-            Observe(client.Connect(path), $"the file is {(File.Exists(path) ? "still there" : "gone")}");
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        using var client = NativeUnixSocket.Open();
+        Observe(client.Connect(file.Path), $"the file is {(File.Exists(file.Path) ? "still there" : "gone")}");
     }
 }
 
@@ -264,10 +215,16 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
     }
 }
 
-/// <summary>Fresh names for Unix domain sockets: a path in the temp directory (short enough for macOS's 104 bytes), or an abstract name.</summary>
+/// <summary>A fresh path in the temp directory (short enough for macOS's 104 bytes) for a socket file, deleted on Dispose if it is there.</summary>
+internal sealed class UnixSocketFile : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bb-{Guid.NewGuid():N}"[..15] + ".sock");
+
+    public void Dispose() => File.Delete(Path);
+}
+
+/// <summary>Fresh abstract names for Unix domain sockets (Linux): no file, so nothing to delete.</summary>
 internal static class UnixPaths
 {
-    public static string Fresh() => Path.Combine(Path.GetTempPath(), $"bb-{Guid.NewGuid():N}"[..15] + ".sock");
-
     public static string FreshAbstract() => "\0" + $"bindingbehaviour-{Guid.NewGuid():N}";
 }

@@ -203,8 +203,7 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
             using var first = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             var secondEndPoint = new IPEndPoint(SecondLoopback, ((IPEndPoint)first.Client.LocalEndPoint!).Port);
             using var second = new UdpClient(secondEndPoint.AddressFamily);
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(secondEndPoint));
-            return outcome;
+            return BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(secondEndPoint));
         }
 
         Observe(Outcome.Sequence(() => Ports.RetryWhileTaken(Tcp), () => Ports.RetryWhileTaken(Udp)));

@@ -26,7 +26,7 @@ public static class RawOption
 
         var value = new byte[sizeof(int)];
         socket.GetRawSocketOption(level, name, value);
-        return BitConverter.ToInt32(value) != 0 ? On : Off;
+        return Describe(BitConverter.ToInt32(value));
     }
 
     /// <summary>Sets the option by its number; false when this OS has no such option.</summary>
