@@ -84,8 +84,7 @@ internal static class Fixtures
         "tests/BindingBehaviour.Tests/Claims/Fixture.cs",
         layer == Layer.Native ? 12 : 34);
 
-    // Every field is set, none null: the engine writes results with null fields omitted, but its strict reader requires
-    // every constructor parameter, so a null field does not survive a round trip (see EngineRoundTripTests).
+    // Every field is set, none null; the engine writes null fields omitted, and such a file reads back too (see EngineRoundTripTests).
     public static Observation Observed(string claim, Layer layer, string outcome, int code = 0, string message = "", string detail = "") =>
         new(claim, layer.ToString(), Observation.Observed, outcome, code, message, detail, "");
 

@@ -43,7 +43,7 @@ internal static class MatrixFixtures
         var path = Path.Combine(folder, MatrixTsv.FileName(os, layer));
         File.WriteAllText(path, tsv);
         var rows = MatrixTsv.Parse(tsv);
-        Redraw(results, os, layer);
+        Draw(results, layout, rows);
         File.WriteAllText(
             Path.Combine(folder, MatrixExport.EnvironmentFileName(os, layer)),
             $"os: {os}\nkernel: {Kernel}\nruntime: .NET 10.0.0\nmissing: 127.0.0.2; IPv6\n"
@@ -52,14 +52,14 @@ internal static class MatrixFixtures
         return path;
     }
 
-    /// <summary>Draws the four pictures of an export from its TSV, as the probe does.</summary>
-    public static void Redraw(string results, Os os, Layer layer)
+    /// <summary>Draws the four pictures of an export from its rows, as the probe does.</summary>
+    private static void Draw(string results, MatrixLayout layout, IReadOnlyList<MatrixRow> rows)
     {
-        var layout = MatrixLayout.For(os, layer);
-        var rows = MatrixTsv.Parse(File.ReadAllText(Path.Combine(Folder(results), MatrixTsv.FileName(os, layer))));
         foreach (var (a, b) in MatrixLayout.ProtocolPairs)
         {
-            File.WriteAllText(Path.Combine(Folder(results), MatrixSvg.FileName(os, layer, a, b)), MatrixSvg.Draw(rows, a, b, MatrixExport.Title(layout, a, b)));
+            File.WriteAllText(
+                Path.Combine(Folder(results), MatrixSvg.FileName(layout.Os, layout.Layer, a, b)),
+                MatrixSvg.Draw(rows, a, b, MatrixExport.Title(layout, a, b)));
         }
     }
 

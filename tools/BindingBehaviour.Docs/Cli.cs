@@ -52,12 +52,7 @@ public static class Cli
                 var other => throw new InvalidOperationException($"the command {other} has no implementation."),
             };
         }
-        catch (Exception e) when (e is ResultsFormatException or DocsException)
-        {
-            stderr.WriteLine("error: " + OneLine(e.Message));
-            return Failure;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ResultsFormatException or DocsException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine("error: " + OneLine(e.Message));
             return Failure;

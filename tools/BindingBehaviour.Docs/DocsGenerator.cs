@@ -71,10 +71,11 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
     public int Refresh(string results, string docs)
     {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var run = Path.Combine(workingDirectory, "artifacts", "runs", $"refresh-{stamp}");
+        var runs = Path.Combine(workingDirectory, "artifacts", "runs");
+        var run = Path.Combine(runs, $"refresh-{stamp}");
         for (var n = 2; Directory.Exists(run); n++)
         {
-            run = Path.Combine(workingDirectory, "artifacts", "runs", $"refresh-{stamp}-{n.ToString(CultureInfo.InvariantCulture)}");
+            run = Path.Combine(runs, $"refresh-{stamp}-{n.ToString(CultureInfo.InvariantCulture)}");
         }
 
         stdout.WriteLine($"running the tests, recording into {run}");

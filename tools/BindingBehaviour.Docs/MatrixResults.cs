@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BindingBehaviour.Matrix;
 using BindingBehaviour.Native;
 
@@ -13,8 +14,12 @@ internal sealed record Disagreement(MatrixCell Cell, string Predicted, string Ob
 internal sealed record LayerDifference(MatrixCell Managed, MatrixCell Native, string ManagedOutcome, string NativeOutcome);
 
 /// <summary>The managed export of one OS against its native export, paired through .NET's option mapping.</summary>
-internal sealed record LayerComparison(Os Os, int ManagedCells, int Paired, IReadOnlyList<LayerDifference> Differences)
+internal sealed record LayerComparison(LoadedMatrix Managed, LoadedMatrix Native, int Paired, IReadOnlyList<LayerDifference> Differences)
 {
+    public Os Os => Managed.Os;
+
+    public int ManagedCells => Managed.Rows.Count;
+
     public int Same => Paired - Differences.Count;
 }
 
@@ -89,9 +94,9 @@ internal sealed class MatrixResults(IReadOnlyList<LoadedMatrix> exports, bool fo
     /// <summary>Whether &lt;results&gt;/matrix exists at all.</summary>
     public bool FolderExists { get; } = folderExists;
 
-    /// <summary>The exports by layer (native first), then in the order of the OS columns.</summary>
+    /// <summary>The exports by layer (native first), then in the order of the OS columns (both the order of their enums).</summary>
     public IReadOnlyList<LoadedMatrix> Exports { get; } =
-        [.. exports.OrderBy(e => Layers.ToList().IndexOf(e.Layer)).ThenBy(e => MergedResults.AllOs.ToList().IndexOf(e.Os))];
+        [.. exports.OrderBy(e => e.Layer).ThenBy(e => e.Os)];
 
     public LoadedMatrix? Find(Os os, Layer layer) => Exports.FirstOrDefault(e => e.Os == os && e.Layer == layer);
 
@@ -131,7 +136,7 @@ internal sealed class MatrixResults(IReadOnlyList<LoadedMatrix> exports, bool fo
             }
         }
 
-        return new LayerComparison(os, managed.Rows.Count, paired, differences);
+        return new LayerComparison(managed, native, paired, differences);
     }
 
     private static MatrixConfig ToNative(Os os, MatrixConfig managed) =>
@@ -141,17 +146,18 @@ internal sealed class MatrixResults(IReadOnlyList<LoadedMatrix> exports, bool fo
 /// <summary>Facts about the matrix that do not depend on any export: predictions, cells by key, counts, descriptions.</summary>
 internal static class MatrixFacts
 {
-    private static readonly Lazy<IReadOnlyList<CellOutcome>>[] PredictionCache = NewCache(layout =>
-        (IReadOnlyList<CellOutcome>)[.. layout.Cells.Select(c => DotNetOptionMapping.Predict(layout, c))]);
+    // Layouts are the shared instances of MatrixLayout.For, so a cache keyed by the layout computes each value once per process.
+    private static readonly ConditionalWeakTable<MatrixLayout, IReadOnlyList<CellOutcome>> PredictionCache = new();
 
-    private static readonly Lazy<IReadOnlyDictionary<string, MatrixCell>>[] KeyCache = NewCache(layout =>
-        (IReadOnlyDictionary<string, MatrixCell>)layout.Cells.ToDictionary(c => MatrixTsv.Key(layout.Layer, c.A, c.B), StringComparer.Ordinal));
+    private static readonly ConditionalWeakTable<MatrixLayout, IReadOnlyDictionary<string, MatrixCell>> KeyCache = new();
 
     /// <summary>The model's prediction for every cell of a layout, by cell index (computed once per process).</summary>
-    public static IReadOnlyList<CellOutcome> Predictions(MatrixLayout layout) => PredictionCache[Slot(layout)].Value;
+    public static IReadOnlyList<CellOutcome> Predictions(MatrixLayout layout) => PredictionCache.GetValue(layout, l =>
+        [.. l.Cells.Select(c => DotNetOptionMapping.Predict(l, c))]);
 
     /// <summary>The layout's cells by their TSV key (the nine columns before the outcome).</summary>
-    public static IReadOnlyDictionary<string, MatrixCell> CellsByKey(MatrixLayout layout) => KeyCache[Slot(layout)].Value;
+    public static IReadOnlyDictionary<string, MatrixCell> CellsByKey(MatrixLayout layout) => KeyCache.GetValue(layout, l =>
+        l.Cells.ToDictionary(c => MatrixTsv.Key(l.Layer, c.A, c.B), StringComparer.Ordinal));
 
     /// <summary>How many cells of each protocol pair have each outcome.</summary>
     public static IReadOnlyDictionary<(Transport A, Transport B), IReadOnlyDictionary<string, int>> CountByPair(
@@ -177,11 +183,4 @@ internal static class MatrixFacts
     /// <summary>A row's cell as one line: "tcp 0.0.0.0 REUSEADDR listening → udp [::] - bound".</summary>
     public static string Describe(MatrixRow row) =>
         $"{MatrixRun.Describe(row.Layer, row.A)} → {MatrixRun.Describe(row.Layer, row.B)}";
-
-    private static int Slot(MatrixLayout layout) => ((int)layout.Os * 2) + (int)layout.Layer;
-
-    private static Lazy<T>[] NewCache<T>(Func<MatrixLayout, T> compute) =>
-        [.. Enum.GetValues<Os>().SelectMany(os => Enum.GetValues<Layer>().Select(layer => MatrixLayout.For(os, layer)))
-            .OrderBy(Slot)
-            .Select(layout => new Lazy<T>(() => compute(layout)))];
 }

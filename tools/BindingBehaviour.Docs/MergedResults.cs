@@ -44,6 +44,7 @@ internal sealed class MergedResults
         Claims = [.. claims
             .OrderBy(c => Topic.Find(c.Topic)!.Order)
             .ThenBy(c => c.Id, StringComparer.Ordinal)];
+        Topics = [.. Topic.All.Where(t => Claims.Any(c => c.Topic == t.Id)).OrderBy(t => t.Order)];
     }
 
     /// <summary>The OSes in the order of their columns: Linux, Windows, macOS.</summary>
@@ -53,7 +54,7 @@ internal sealed class MergedResults
     public IReadOnlyList<ClaimDefinition> Claims { get; }
 
     /// <summary>The topics that hold at least one claim, in their order.</summary>
-    public IReadOnlyList<Topic> Topics => [.. Topic.All.Where(t => Claims.Any(c => c.Topic == t.Id)).OrderBy(t => t.Order)];
+    public IReadOnlyList<Topic> Topics { get; }
 
     public OsRun? RunOf(Os os) => _runs.GetValueOrDefault(os);
 

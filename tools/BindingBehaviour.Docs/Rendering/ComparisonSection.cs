@@ -45,7 +45,7 @@ internal static class ComparisonSection
             if (matrix.CompareLayers(os) is { } comparison)
             {
                 any = true;
-                RenderLayers(page, matrix, comparison);
+                RenderLayers(page, comparison);
             }
         }
 
@@ -134,13 +134,11 @@ internal static class ComparisonSection
             .GroupBy(g => (g.First().A.Transport, g.First().B.Transport))
             .ToDictionary(g => g.Key, g => g.Count());
 
-    private static void RenderLayers(Markdown page, MatrixResults matrix, LayerComparison comparison)
+    private static void RenderLayers(Markdown page, LayerComparison comparison)
     {
-        var native = matrix.Find(comparison.Os, Layer.Native)!;
-        var managed = matrix.Find(comparison.Os, Layer.Managed)!;
         var unpaired = comparison.ManagedCells - comparison.Paired;
         var text = $"**{Labels.OsName(comparison.Os)}**: {MatrixLabels.Number(comparison.ManagedCells)} cells in "
-            + $"{MatrixLabels.TsvLink(managed)}; {MatrixLabels.Number(comparison.Paired)} pair with a cell of {MatrixLabels.TsvLink(native)}"
+            + $"{MatrixLabels.TsvLink(comparison.Managed)}; {MatrixLabels.Number(comparison.Paired)} pair with a cell of {MatrixLabels.TsvLink(comparison.Native)}"
             + (unpaired > 0 ? $" ({MatrixLabels.Number(unpaired)} do not: their native cell was not run)" : "")
             + (comparison.Differences.Count == 0
                 ? $", and all {MatrixLabels.Number(comparison.Paired)} answer the same on both layers."

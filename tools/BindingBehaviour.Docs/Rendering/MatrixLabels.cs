@@ -72,10 +72,6 @@ internal static class MatrixLabels
             : $"{missing}, and no {Labels.OsName(export.Os)} claims run: the machine is not recorded";
     }
 
-    /// <summary>The counts of one pair, observed or predicted, for an outcome; predictions carry the ◻.</summary>
-    public static string Count(IReadOnlyDictionary<string, int>? counts, string outcome, bool predicted)
-    {
-        var count = Number(counts?.GetValueOrDefault(outcome) ?? 0);
-        return predicted ? $"{Expected} {count}" : count;
-    }
+    /// <summary>A count, observed or predicted; predictions carry the ◻.</summary>
+    public static string Count(int count, bool predicted) => predicted ? $"{Expected} {Number(count)}" : Number(count);
 }

@@ -131,14 +131,10 @@ internal static class MatrixPage
     private static void RenderExports(Markdown page, MergedResults results, MatrixResults matrix)
     {
         page.Heading(2, "Exports");
-        if (!matrix.FolderExists)
+        if (matrix.Exports.Count == 0)
         {
-            page.Paragraph("No matrix has been recorded: the results hold no `matrix/` folder. Every number on this page is the "
-                + $"model's prediction ({MatrixLabels.Expected}), and nothing is drawn.");
-        }
-        else if (matrix.Exports.Count == 0)
-        {
-            page.Paragraph("No matrix has been recorded: `results/matrix/` holds no export. Every number on this page is the "
+            var why = matrix.FolderExists ? "`results/matrix/` holds no export" : "the results hold no `matrix/` folder";
+            page.Paragraph($"No matrix has been recorded: {why}. Every number on this page is the "
                 + $"model's prediction ({MatrixLabels.Expected}), and nothing is drawn.");
         }
 
@@ -186,14 +182,12 @@ internal static class MatrixPage
                 var outcomes = MatrixFacts.Ordered(columns.SelectMany(c => c.Counts.GetValueOrDefault(pair)?.Keys ?? []));
                 foreach (var outcome in outcomes)
                 {
-                    rows.Add([MatrixLabels.Pair(pair), Markdown.Code(outcome), .. columns.Select(c => MatrixLabels.Count(c.Counts.GetValueOrDefault(pair), outcome, c.Predicted))]);
+                    rows.Add([MatrixLabels.Pair(pair), Markdown.Code(outcome), .. columns.Select(c =>
+                        MatrixLabels.Count(c.Counts.GetValueOrDefault(pair)?.GetValueOrDefault(outcome) ?? 0, c.Predicted))]);
                 }
 
                 rows.Add([MatrixLabels.Pair(pair), "all cells", .. columns.Select(c =>
-                {
-                    var total = MatrixLabels.Number(c.Counts.GetValueOrDefault(pair)?.Values.Sum() ?? 0);
-                    return c.Predicted ? $"{MatrixLabels.Expected} {total}" : total;
-                })]);
+                    MatrixLabels.Count(c.Counts.GetValueOrDefault(pair)?.Values.Sum() ?? 0, c.Predicted))]);
             }
 
             page.Heading(3, MatrixLabels.LayerHeading(layer))

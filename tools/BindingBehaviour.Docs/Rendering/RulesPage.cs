@@ -54,10 +54,11 @@ internal static class RulesPage
                 + "sources they cite, then the model against that OS's export, cell by cell, with every disagreement. An OS without "
                 + $"an export has only its model: an expectation ({MatrixLabels.Expected}), not an observation.");
 
-        RenderSummary(page, matrix);
+        var selftest = Selftest(matrix);
+        RenderSummary(page, matrix, selftest);
         foreach (var os in MergedResults.AllOs)
         {
-            RenderOs(page, results, matrix, os);
+            RenderOs(page, results, matrix, selftest, os);
         }
 
         page.Line(Markdown.Anchor(DotNetAnchor)).Line()
@@ -68,7 +69,7 @@ internal static class RulesPage
         return page.ToString();
     }
 
-    private static void RenderSummary(Markdown page, MatrixResults matrix)
+    private static void RenderSummary(Markdown page, MatrixResults matrix, List<SelftestCheck> selftest)
     {
         page.Heading(2, "Summary")
             .Table(
@@ -80,7 +81,6 @@ internal static class RulesPage
                     .. MatrixResults.Layers.Select(layer => Verdict(matrix.Find(os, layer), os, layer)),
                 ]));
 
-        var selftest = Selftest(matrix);
         page.Paragraph($"The Linux model against the kernel's own selftest table ({Markdown.Link("bind_wildcard.c", SelftestLink)}): "
             + $"{SelftestCounts(selftest)}. Details under {Markdown.Link("the kernel's selftest", Markdown.Fragment(SelftestAnchor))}.");
     }
@@ -93,7 +93,7 @@ internal static class RulesPage
             + MatrixLabels.Counted(export.Disagreements.Count, "disagrees", "disagree"),
     };
 
-    private static void RenderOs(Markdown page, MergedResults results, MatrixResults matrix, Os os)
+    private static void RenderOs(Markdown page, MergedResults results, MatrixResults matrix, List<SelftestCheck> selftest, Os os)
     {
         var model = BindModel.For(os);
         page.Heading(2, Labels.OsName(os))
@@ -110,7 +110,7 @@ internal static class RulesPage
 
         if (os == Os.Linux)
         {
-            RenderSelftest(page, matrix);
+            RenderSelftest(page, selftest);
         }
     }
 
@@ -214,9 +214,9 @@ internal static class RulesPage
             : text;
     }
 
-    private static void RenderSelftest(Markdown page, MatrixResults matrix)
+    private static void RenderSelftest(Markdown page, List<SelftestCheck> checks)
     {
-        var checks = Selftest(matrix);
+        var counts = SelftestCounts(checks);
         page.Line(Markdown.Anchor(SelftestAnchor)).Line()
             .Heading(3, "The kernel's selftest")
             .Paragraph($"The kernel tests these rules itself: {Markdown.Link("tools/testing/selftests/net/bind_wildcard.c", SelftestLink)} "
@@ -225,7 +225,7 @@ internal static class RulesPage
                 + "expected answers. Each check is a cell of the Linux native matrix, "
                 + "`tcp <address 0> <option> bound → tcp <address 1> <option> bound`, with IPV6_V6ONLY set as the variant says "
                 + "(0 otherwise, so `net.ipv6.bindv6only` does not matter).")
-            .Paragraph(char.ToUpperInvariant(SelftestCounts(checks)[0]) + SelftestCounts(checks)[1..] + ".")
+            .Paragraph(char.ToUpperInvariant(counts[0]) + counts[1..] + ".")
             .Table(
                 ["Variant", "Socket 0", "Socket 1", .. KernelSelftestTable.Tests.Select(t => t.Test)],
                 checks.GroupBy(c => c.Row).Select(g => (IReadOnlyList<string>)
