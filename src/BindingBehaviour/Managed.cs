@@ -1,10 +1,28 @@
 using System.Net.Sockets;
+using BindingBehaviour.Native;
 
 namespace BindingBehaviour;
 
 /// <summary>The managed layer: runs C# the way a user writes it and turns a SocketException into an <see cref="Outcome"/>.</summary>
 public static class Managed
 {
+    /// <summary><c>new Socket(...)</c> for TCP or UDP, or the refusal at <see cref="Step.Create"/>.</summary>
+    public static Outcome TryOpen(Transport transport, AddressFamily family, out Socket? socket)
+    {
+        try
+        {
+            socket = transport == Transport.Tcp
+                ? new Socket(family, SocketType.Stream, ProtocolType.Tcp)
+                : new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+            return Outcome.Ok;
+        }
+        catch (SocketException e)
+        {
+            socket = null;
+            return Outcome.From(Step.Create, e);
+        }
+    }
+
     public static Outcome Try(Step step, Action attempt)
     {
         try

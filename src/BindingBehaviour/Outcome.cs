@@ -56,36 +56,30 @@ public sealed record Outcome
     /// <summary>Reads an outcome code back into its step and error, or null for "ok" and for text that is not a code.</summary>
     public static (Step Step, SocketError Error)? ParseCode(string code)
     {
-        if (code == "ok" || !IsValidCode(code))
+        var colon = code.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
         {
             return null;
         }
 
-        var colon = code.IndexOf(':', StringComparison.Ordinal);
-        return (Enum.GetValues<Step>().Single(s => s.ToString().ToLowerInvariant() == code[..colon]), Enum.Parse<SocketError>(code[(colon + 1)..]));
+        var step = code[..colon];
+        var error = code[(colon + 1)..];
+        foreach (var candidate in Enum.GetValues<Step>())
+        {
+            // Only the canonical spelling: a defined name, not a number or another case.
+            if (candidate.ToString().ToLowerInvariant() == step)
+            {
+                return Enum.TryParse<SocketError>(error, out var parsed) && Enum.IsDefined(parsed) && parsed.ToString() == error
+                    ? (candidate, parsed)
+                    : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Checks that a text is a well-formed outcome code ("ok" or "step:SocketError").</summary>
-    public static bool IsValidCode(string code)
-    {
-        if (code == "ok")
-        {
-            return true;
-        }
-
-        var colon = code.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
-        {
-            return false;
-        }
-
-        var step = code[..colon];
-        var error = code[(colon + 1)..];
-        return Enum.GetNames<Step>().Any(s => s.ToLowerInvariant() == step)
-            && Enum.TryParse<SocketError>(error, out var parsed)
-            && Enum.IsDefined(parsed)
-            && parsed.ToString() == error;
-    }
+    public static bool IsValidCode(string code) => code == "ok" || ParseCode(code) is not null;
 
     /// <summary>Runs native steps in order and stops at the first refusal, which is the outcome of the whole attempt.</summary>
     public static Outcome Sequence(params Func<Outcome>[] steps)

@@ -15,7 +15,7 @@ public static class Ports
     public static Outcome RetryWhileTaken(Func<Outcome> scenario)
     {
         var outcome = scenario();
-        for (var attempt = 1; attempt < Attempts && IsTaken(outcome); attempt++)
+        for (var attempt = 1; attempt < Attempts && IsTaken(outcome.Error); attempt++)
         {
             outcome = scenario();
         }
@@ -23,6 +23,7 @@ public static class Ports
         return outcome;
     }
 
-    private static bool IsTaken(Outcome outcome) =>
-        outcome.Error is SocketError.AddressAlreadyInUse or SocketError.AccessDenied;
+    /// <summary>The refusals a port held by another process gives: in use, or (Windows, an exclusive holder) access denied.</summary>
+    public static bool IsTaken(SocketError error) =>
+        error is SocketError.AddressAlreadyInUse or SocketError.AccessDenied;
 }

@@ -58,23 +58,23 @@ public abstract class BindModel
         var holding = new List<SocketSpec>();
         for (var i = 0; i < sockets.Count; i++)
         {
-            var socket = sockets[i];
-            var outcome = (socket.Options & ~Supported) != 0
-                ? CellOutcome.Refused(Step.SetOption, SocketError.OperationNotSupported)
-                : Bind(socket with { Listen = false }, holding);
-            if (outcome.Succeeded && socket.Listen)
+            outcomes[i] = PredictSocket(sockets[i], holding);
+            if (outcomes[i].Succeeded)
             {
-                outcome = Listen(socket, holding);
-            }
-
-            outcomes[i] = outcome;
-            if (outcome.Succeeded)
-            {
-                holding.Add(socket);
+                holding.Add(sockets[i]);
             }
         }
 
         return outcomes;
+    }
+
+    /// <summary>One socket sets its options, binds the shared port and listens if it says so, while <paramref name="holding"/> hold it.</summary>
+    public CellOutcome PredictSocket(SocketSpec socket, IReadOnlyList<SocketSpec> holding)
+    {
+        var outcome = (socket.Options & ~Supported) != 0
+            ? CellOutcome.Refused(Step.SetOption, SocketError.OperationNotSupported)
+            : Bind(socket with { Listen = false }, holding);
+        return outcome.Succeeded && socket.Listen ? Listen(socket, holding) : outcome;
     }
 
     /// <summary>The outcome of a matrix cell: A alone first (a refusal there is written <c>first:</c>), then B beside A.</summary>

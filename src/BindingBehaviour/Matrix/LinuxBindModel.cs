@@ -59,7 +59,7 @@ public sealed class LinuxBindModel : BindModel
     public override CellOutcome Bind(SocketSpec socket, IReadOnlyList<SocketSpec> bound)
     {
         // __inet6_bind(): "if (sk->sk_ipv6only) { err = -EINVAL; goto out; }" for IPV6_ADDR_MAPPED.
-        if (socket.IsIPv6 && socket.V6Only && IsV4Mapped(socket.Address))
+        if (socket.V6Only && IsV4Mapped(socket.Address))
         {
             return CellOutcome.Refused(Step.Bind, SocketError.InvalidArgument);
         }
@@ -123,7 +123,7 @@ public sealed class LinuxBindModel : BindModel
         // "if both are mapped, treat as IPv4"
         if (type == AddrType.Mapped && type2 == AddrType.Mapped)
         {
-            return !ipv6Only2 && (v4 == v4Other || v4 == 0 || v4Other == 0);
+            return Ipv4RcvSaddrEqual(v4, v4Other, ipv6Only2);
         }
 
         if (type == AddrType.Any && type2 == AddrType.Any)

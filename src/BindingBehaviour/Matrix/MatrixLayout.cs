@@ -83,7 +83,9 @@ public sealed class MatrixLayout
     public IReadOnlyList<MatrixConfig> ConfigsOf(Transport transport) => transport == Transport.Tcp ? TcpConfigs : UdpConfigs;
 
     /// <summary>The flag that makes the IPv6 variant in this layer: V6ONLY natively, DualMode in .NET.</summary>
-    public int IPv6VariantFlag => Layer == Layer.Native ? (int)NativeOptions.V6Only : (int)ManagedOptions.DualMode;
+    public int IPv6VariantFlag => IPv6Variant(Layer);
+
+    public static int IPv6Variant(Layer layer) => layer == Layer.Native ? (int)NativeOptions.V6Only : (int)ManagedOptions.DualMode;
 
     /// <summary>The 0-based index of a configuration in its protocol's list, or -1.</summary>
     public int IndexOf(MatrixConfig config)

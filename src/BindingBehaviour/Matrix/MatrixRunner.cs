@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
@@ -63,7 +62,7 @@ public sealed class MatrixRunner
 
             var outcome = RunCell(cell);
             var tries = 1;
-            while (tries < Ports.Attempts && predicted[i].Succeeded && IsTaken(outcome))
+            while (tries < Ports.Attempts && predicted[i].Succeeded && Ports.IsTaken(outcome.Error))
             {
                 outcome = RunCell(cell);
                 tries++;
@@ -81,9 +80,6 @@ public sealed class MatrixRunner
     /// <summary>One attempt at a cell, with a fresh port.</summary>
     public CellOutcome RunCell(MatrixCell cell) =>
         _layout.Layer == Layer.Native ? RunNative(cell) : RunManaged(cell);
-
-    private static bool IsTaken(CellOutcome outcome) =>
-        outcome.Error is SocketError.AddressAlreadyInUse or SocketError.AccessDenied;
 
     private CellOutcome RunNative(MatrixCell cell)
     {

@@ -47,18 +47,13 @@ public static class MatrixSockets
     public static Outcome OpenManaged(Transport transport, IPEndPoint endPoint, ManagedOptions options, bool listen, out Socket? socket, Action<Socket>? beforeBind = null)
     {
         socket = null;
-        Socket created;
-        try
+        var opened = Managed.TryOpen(transport, endPoint.AddressFamily, out var open);
+        if (!opened.Succeeded)
         {
-            created = transport == Transport.Tcp
-                ? new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-                : new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        }
-        catch (SocketException e)
-        {
-            return Outcome.From(Step.Create, e);
+            return opened;
         }
 
+        var created = open!;
         var outcome = Managed.Steps(
             (Step.SetOption, () => SetManaged(created, options)),
             (Step.SetOption, () => beforeBind?.Invoke(created)),

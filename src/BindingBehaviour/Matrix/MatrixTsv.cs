@@ -129,7 +129,7 @@ public static class MatrixTsv
             ?? throw new FormatException($"line {number}: addr_{side} \"{fields[1]}\" is not one of the matrix addresses");
         var options = MatrixWords.ParseOptions(layer, fields[2])
             ?? throw new FormatException($"line {number}: opts_{side} \"{fields[2]}\" is not a {MatrixWords.Layer(layer)} option list in canonical order");
-        var variant = layer == Layer.Native ? (int)NativeOptions.V6Only : (int)ManagedOptions.DualMode;
+        var variant = MatrixLayout.IPv6Variant(layer);
         if (!address.IsIPv6 && (options & variant) != 0)
         {
             throw new FormatException($"line {number}: opts_{side} \"{fields[2]}\" names an IPv6 option on an IPv4 address");
@@ -150,7 +150,7 @@ public static class MatrixTsv
     /// </summary>
     public static (int, int, int, int, int) SortKey(Layer layer, MatrixConfig config)
     {
-        var variant = layer == Layer.Native ? (int)NativeOptions.V6Only : (int)ManagedOptions.DualMode;
+        var variant = MatrixLayout.IPv6Variant(layer);
         return ((int)config.Transport, config.Address.Index, (config.Options & variant) != 0 ? 1 : 0, config.Options & ~variant, config.Listening ? 1 : 0);
     }
 }

@@ -110,7 +110,7 @@ public readonly record struct CellOutcome(bool First, Step? Step, SocketError Er
 
         var first = text.StartsWith("first:", StringComparison.Ordinal);
         var code = first ? text["first:".Length..] : text;
-        if (code == "ok" || !Outcome.IsValidCode(code) || Outcome.ParseCode(code) is not var (step, error))
+        if (Outcome.ParseCode(code) is not var (step, error))
         {
             return false;
         }

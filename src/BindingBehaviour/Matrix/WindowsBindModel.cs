@@ -82,7 +82,7 @@ public sealed class WindowsBindModel : BindModel
             return CellOutcome.Refused(Step.SetOption, SocketError.InvalidArgument);
         }
 
-        if (socket.IsIPv6 && socket.V6Only && IsV4Mapped(socket.Address))
+        if (socket.V6Only && IsV4Mapped(socket.Address))
         {
             return CellOutcome.Refused(Step.Bind, SocketError.AddressNotAvailable);
         }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace BindingBehaviour.Native;
 
@@ -43,6 +44,11 @@ public static class Errno
         [61] = SocketError.ConnectionRefused, // ECONNREFUSED
         [102] = SocketError.OperationNotSupported, // EOPNOTSUPP
     };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> Messages = new();
+
+    /// <summary>strerror's text for an errno, asked once per number.</summary>
+    public static string Message(int errno) => Messages.GetOrAdd(errno, Marshal.GetPInvokeErrorMessage);
 
     public static SocketError ToSocketError(Os os, int errno)
     {

@@ -34,6 +34,22 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
+    /// <summary>
+    /// socket() with close-on-exec, so that a child process started by a claim never inherits a test's socket: Linux
+    /// takes SOCK_CLOEXEC in the type, macOS needs fcntl afterwards. On failure the saved errno is socket()'s.
+    /// </summary>
+    internal static int SocketCloseOnExec(Os os, int domain, int type, int protocol)
+    {
+        const int linuxSockCloexec = 0x80000, fSetFd = 2, fdCloexec = 1;
+        var fd = Socket(domain, os == Os.Linux ? type | linuxSockCloexec : type, protocol);
+        if (fd >= 0 && os != Os.Linux)
+        {
+            Fcntl(fd, fSetFd, fdCloexec);
+        }
+
+        return fd;
+    }
+
     [LibraryImport(Library, EntryPoint = "geteuid")]
     internal static partial uint GetEuid();
 }

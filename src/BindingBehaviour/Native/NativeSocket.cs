@@ -18,8 +18,6 @@ public enum Transport
 /// </summary>
 public sealed unsafe class NativeSocket : IDisposable
 {
-    private static readonly ConcurrentDictionary<int, string> Messages = new();
-
     // Outcome is immutable, so one instance per (step, errno) serves every refusal: a refused call allocates nothing.
     private static readonly ConcurrentDictionary<(Step, int), Outcome> Refusals = new();
     private readonly Os _os;
@@ -42,7 +40,7 @@ public sealed unsafe class NativeSocket : IDisposable
     {
         var os = HostOs.Require();
         var created = new NativeSocket(os, transport, family);
-        var outcome = os == Os.Windows ? created.OpenManaged() : created.OpenLibc();
+        var outcome = os == Os.Windows ? Managed.TryOpen(transport, family, out created._socket) : created.OpenLibc();
         socket = outcome.Succeeded ? created : null;
         return outcome;
     }
@@ -129,15 +127,7 @@ public sealed unsafe class NativeSocket : IDisposable
             }
 
             Span<byte> buffer = stackalloc byte[SockAddr.MaxLength];
-            uint length = SockAddr.MaxLength;
-            fixed (byte* address = buffer)
-            {
-                if (Libc.GetSockName(_fd, address, &length) != 0)
-                {
-                    throw new InvalidOperationException($"getsockname failed: {LastError(Step.Bind)}");
-                }
-            }
-
+            GetSockName(buffer);
             return SockAddr.Read(_os, buffer);
         }
     }
@@ -153,14 +143,7 @@ public sealed unsafe class NativeSocket : IDisposable
             }
 
             Span<byte> buffer = stackalloc byte[SockAddr.MaxLength];
-            uint length = SockAddr.MaxLength;
-            fixed (byte* address = buffer)
-            {
-                if (Libc.GetSockName(_fd, address, &length) != 0)
-                {
-                    throw new InvalidOperationException($"getsockname failed: {LastError(Step.Bind)}");
-                }
-            }
+            GetSockName(buffer);
 
             // The port sits at bytes 2-3 in network order in sockaddr_in and sockaddr_in6, on Linux and BSD alike.
             return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
@@ -195,48 +178,32 @@ public sealed unsafe class NativeSocket : IDisposable
         }
     }
 
-    private Outcome OpenManaged()
+    private void GetSockName(Span<byte> buffer)
     {
-        try
+        uint length = SockAddr.MaxLength;
+        fixed (byte* address = buffer)
         {
-            _socket = Transport == Transport.Tcp
-                ? new Socket(Family, SocketType.Stream, ProtocolType.Tcp)
-                : new Socket(Family, SocketType.Dgram, ProtocolType.Udp);
-            return Outcome.Ok;
-        }
-        catch (SocketException e)
-        {
-            return Outcome.From(Step.Create, e);
+            if (Libc.GetSockName(_fd, address, &length) != 0)
+            {
+                throw new InvalidOperationException($"getsockname failed: {LastError(Step.Bind)}");
+            }
         }
     }
 
     private Outcome OpenLibc()
     {
         const int sockStream = 1, sockDgram = 2, ipProtoTcp = 6, ipProtoUdp = 17;
-        const int linuxSockCloexec = 0x80000, fSetFd = 2, fdCloexec = 1;
         var domain = Family == AddressFamily.InterNetworkV6 ? NativeNumbers.AfInet6(_os) : NativeNumbers.AfInet;
         var type = Transport == Transport.Tcp ? sockStream : sockDgram;
         var protocol = Transport == Transport.Tcp ? ipProtoTcp : ipProtoUdp;
-
-        // Close-on-exec, so that a child process started by a claim never inherits a test's socket.
-        _fd = Libc.Socket(domain, _os == Os.Linux ? type | linuxSockCloexec : type, protocol);
-        if (_fd < 0)
-        {
-            return LastError(Step.Create);
-        }
-
-        if (_os != Os.Linux)
-        {
-            Libc.Fcntl(_fd, fSetFd, fdCloexec);
-        }
-
-        return Outcome.Ok;
+        _fd = Libc.SocketCloseOnExec(_os, domain, type, protocol);
+        return _fd < 0 ? LastError(Step.Create) : Outcome.Ok;
     }
 
     private Outcome LastError(Step step)
     {
         var errno = Marshal.GetLastPInvokeError();
         return Refusals.GetOrAdd((step, errno), static (key, os) =>
-            Outcome.Refused(key.Item1, Errno.ToSocketError(os, key.Item2), key.Item2, Messages.GetOrAdd(key.Item2, Marshal.GetPInvokeErrorMessage)), _os);
+            Outcome.Refused(key.Item1, Errno.ToSocketError(os, key.Item2), key.Item2, Errno.Message(key.Item2)), _os);
     }
 }

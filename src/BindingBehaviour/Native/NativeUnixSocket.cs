@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -16,7 +15,6 @@ public sealed unsafe partial class NativeUnixSocket : IDisposable
 {
     private const int AfUnix = 1, SockStream = 1;
     private const int LinuxPathLength = 108, MacPathLength = 104, WindowsPathLength = 108;
-    private static readonly ConcurrentDictionary<int, string> Messages = new();
     private readonly Os _os;
     private int _fd = -1;
     private Socket? _windows;
@@ -106,21 +104,8 @@ public sealed unsafe partial class NativeUnixSocket : IDisposable
 
     private Outcome OpenLibc()
     {
-        const int linuxSockCloexec = 0x80000, fSetFd = 2, fdCloexec = 1;
-
-        // Close-on-exec, so that a child process started by a claim never inherits a test's socket.
-        _fd = Libc.Socket(AfUnix, _os == Os.Linux ? SockStream | linuxSockCloexec : SockStream, 0);
-        if (_fd < 0)
-        {
-            return LastError(Step.Create);
-        }
-
-        if (_os != Os.Linux)
-        {
-            Libc.Fcntl(_fd, fSetFd, fdCloexec);
-        }
-
-        return Outcome.Ok;
+        _fd = Libc.SocketCloseOnExec(_os, AfUnix, SockStream, 0);
+        return _fd < 0 ? LastError(Step.Create) : Outcome.Ok;
     }
 
     private Outcome OpenWindows()
@@ -145,7 +130,7 @@ public sealed unsafe partial class NativeUnixSocket : IDisposable
             return Outcome.Refused(step, (SocketError)errno, errno, new SocketException(errno).Message);
         }
 
-        return Outcome.Refused(step, Errno.ToSocketError(_os, errno), errno, Messages.GetOrAdd(errno, Marshal.GetPInvokeErrorMessage));
+        return Outcome.Refused(step, Errno.ToSocketError(_os, errno), errno, Errno.Message(errno));
     }
 
     [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]

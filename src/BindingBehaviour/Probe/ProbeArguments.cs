@@ -265,7 +265,7 @@ public static class ProbeArguments
                 throw new ProbeUsageException($"socket {sockets.Count + 1}: +v6default is for IPv6 addresses without +v6only");
             }
 
-            var v6Flag = layer == Layer.Native ? (int)NativeOptions.V6Only : (int)ManagedOptions.DualMode;
+            var v6Flag = MatrixLayout.IPv6Variant(layer);
             if ((options & v6Flag) != 0 && address.AddressFamily != AddressFamily.InterNetworkV6)
             {
                 throw new ProbeUsageException($"socket {sockets.Count + 1}: {OptionTokens(layer, v6Flag)} is for IPv6 addresses only");

@@ -54,7 +54,7 @@ public static class ProbeRunner
         {
             attempt++;
             var (steps, port) = RunOnce(command, predicted, progress);
-            var taken = steps.Any(s => s.Observed is { Succeeded: false, Error: SocketError.AddressAlreadyInUse or SocketError.AccessDenied } && s.Predicted is { Succeeded: true });
+            var taken = steps.Any(s => s.Observed is { } observed && Ports.IsTaken(observed.Error) && s.Predicted is { Succeeded: true });
             if (!retryable || !taken || attempt >= Ports.Attempts)
             {
                 return new ProbeResult(command.Layer, os, model.Title, attempt, port, steps);
@@ -106,14 +106,7 @@ public static class ProbeRunner
                 number++;
                 var spec = Spec(os, command.Layer, socket);
                 var samePort = holding.Where(h => ports[h.Key - 1] == ports[number - 1]).Select(h => h.Value).ToList();
-                var outcome = (spec.Options & ~model.Supported) != 0
-                    ? CellOutcome.Refused(Step.SetOption, SocketError.OperationNotSupported)
-                    : model.Bind(spec with { Listen = false }, samePort);
-                if (outcome.Succeeded && spec.Listen)
-                {
-                    outcome = model.Listen(spec, samePort);
-                }
-
+                var outcome = model.PredictSocket(spec, samePort);
                 predicted.Add(outcome);
                 if (outcome.Succeeded)
                 {
@@ -286,16 +279,13 @@ public static class ProbeRunner
         }
         else
         {
-            try
+            var opened = Managed.TryOpen(transport, target.AddressFamily, out var managed);
+            if (!opened.Succeeded)
             {
-                socket = transport == Transport.Tcp
-                    ? new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-                    : new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                return (opened, null, null);
             }
-            catch (SocketException e)
-            {
-                return (Outcome.From(Step.Create, e), null, null);
-            }
+
+            socket = managed!;
         }
 
         var outcome = Managed.Try(Step.Connect, () => socket.Connect(target));

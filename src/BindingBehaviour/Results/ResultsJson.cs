@@ -35,8 +35,7 @@ public static class ResultsJson
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" (line {line + 1})" : "";
-            throw new ResultsFormatException($"{name}: not a valid results file{where}: {FirstSentence(e.Message)}");
+            throw new ResultsFormatException($"{name}: not a valid results file{Where(e)}: {FirstSentence(e.Message)}");
         }
     }
 
@@ -93,8 +92,7 @@ public static class ResultsJson
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" (line {line + 1})" : "";
-            throw new ResultsFormatException($"{name}: not valid JSON{where}; the file may be truncated.");
+            throw new ResultsFormatException($"{name}: not valid JSON{Where(e)}; the file may be truncated.");
         }
 
         using (document)
@@ -203,6 +201,8 @@ public static class ResultsJson
             .Where(variant.Expectations.ContainsKey)
             .ToDictionary(os => os, os => variant.Expectations[os]),
     };
+
+    private static string Where(JsonException e) => e.LineNumber is { } line ? $" (line {line + 1})" : "";
 
     private static string FirstSentence(string message)
     {
