@@ -84,7 +84,7 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     {
         Require(NativeNumbers.Exists(NativeOption.FreeBind), "This OS has no IP_FREEBIND.");
         var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         // The probe's +freebind: setsockopt(SOL_IP, IP_FREEBIND, 1) before bind.
         var run = sandbox.Probe("tcp 198.51.100.7:0 +freebind listen");
@@ -99,7 +99,7 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     {
         Require(NativeNumbers.Exists(NativeOption.FreeBind), "This OS has no IP_FREEBIND.");
         var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         // The probe's managed +freebind: socket.SetRawSocketOption(0, 15, BitConverter.GetBytes(1)), then Bind and Listen.
         var run = sandbox.Probe("--layer managed tcp 198.51.100.7:0 +freebind listen");
@@ -120,7 +120,7 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
         Require(NativeNumbers.Exists(NativeOption.V6FreeBind), "This OS has no IPV6_FREEBIND.");
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
         var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         // The probe's +freebind on an IPv6 socket: setsockopt(IPPROTO_IPV6, IPV6_FREEBIND, 1) before bind.
         var run = sandbox.Probe("udp [2001:db8::7]:0 +freebind");
@@ -136,7 +136,7 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
         Require(NativeNumbers.Exists(NativeOption.V6FreeBind), "This OS has no IPV6_FREEBIND.");
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
         var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         // The probe's managed +freebind: socket.SetRawSocketOption(41, 78, BitConverter.GetBytes(1)), then Bind.
         var run = sandbox.Probe("--layer managed udp [2001:db8::7]:0 +freebind");

@@ -25,7 +25,7 @@ public sealed class Each_network_namespace_is_its_own_port_space(ITestOutputHelp
     public void Native()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         using var here = NativeSocket.Open(Transport.Tcp, Loopback);
         here.Bind(Loopback, 0).OrThrow("The listener's bind here");
@@ -45,7 +45,7 @@ public sealed class Each_network_namespace_is_its_own_port_space(ITestOutputHelp
     public void Managed()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var here = new TcpListener(IPAddress.Loopback, 0);
         here.Start();
@@ -78,7 +78,7 @@ public sealed class With_bindv6only_1_a_default_ipv6_wildcard_leaves_ipv4_free(I
     {
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv6.bindv6only", "1");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("tcp [::]:0 +v6default listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
@@ -93,7 +93,7 @@ public sealed class With_bindv6only_1_a_default_ipv6_wildcard_leaves_ipv4_free(I
     {
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv6.bindv6only", "1");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("--layer managed tcp [::]:0 listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
@@ -113,7 +113,7 @@ public sealed class With_bindv6only_0_a_default_ipv6_wildcard_takes_ipv4(ITestOu
     {
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv6.bindv6only", "0");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("tcp [::]:0 +v6default listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
@@ -128,7 +128,7 @@ public sealed class With_bindv6only_0_a_default_ipv6_wildcard_takes_ipv4(ITestOu
     {
         Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv6.bindv6only", "0");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("--layer managed tcp [::]:0 listen, tcp 0.0.0.0:same listen");
         run[1].Outcome.OrThrow("The [::] listener");
@@ -149,7 +149,7 @@ public sealed class Unprivileged_port_start_moves_the_line_in_its_namespace(ITes
     public void Native()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_unprivileged_port_start", "600").AsUserNobody();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("tcp 127.0.0.1:599, tcp 127.0.0.1:600");
         ObserveValue($"599: {run[1].Outcome.Code}; 600: {run[2].Outcome.Code}", run.Detail);
@@ -162,7 +162,7 @@ public sealed class Unprivileged_port_start_moves_the_line_in_its_namespace(ITes
     public void Managed()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_unprivileged_port_start", "600").AsUserNobody();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:599, tcp 127.0.0.1:600");
         ObserveValue($"599: {run[1].Outcome.Code}; 600: {run[2].Outcome.Code}", run.Detail);
@@ -180,7 +180,7 @@ public sealed class Root_of_a_user_namespace_binds_below_1024_in_its_network_nam
     public void Native()
     {
         var sandbox = LinuxSandbox.NewUserNamespaceAsNobody();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("tcp 127.0.0.1:80 listen");
         Observe(run[1].Outcome, run.Detail);
@@ -193,7 +193,7 @@ public sealed class Root_of_a_user_namespace_binds_below_1024_in_its_network_nam
     public void Managed()
     {
         var sandbox = LinuxSandbox.NewUserNamespaceAsNobody();
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:80 listen");
         Observe(run[1].Outcome, run.Detail);
@@ -211,7 +211,7 @@ public sealed class A_one_port_ephemeral_range_refuses_the_second_port_0(ITestOu
     public void Native()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_local_port_range", "40000 40000");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("tcp 127.0.0.1:0, tcp 127.0.0.1:0");
         run[1].Outcome.OrThrow("The first bind to port 0");
@@ -225,7 +225,7 @@ public sealed class A_one_port_ephemeral_range_refuses_the_second_port_0(ITestOu
     public void Managed()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_local_port_range", "40000 40000");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:0, tcp 127.0.0.1:0");
         run[1].Outcome.OrThrow("The first bind to port 0");
@@ -246,7 +246,7 @@ public sealed class Connections_share_the_one_ephemeral_port(ITestOutputHelper o
     public void Native()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_local_port_range", "40000 40000");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("tcp 127.0.0.1:5001 listen, tcp 127.0.0.1:5002 listen, connect 1, connect 2, connect 1");
         run[1].Outcome.OrThrow("The first listener");
@@ -261,7 +261,7 @@ public sealed class Connections_share_the_one_ephemeral_port(ITestOutputHelper o
     public void Managed()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_local_port_range", "40000 40000");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("--layer managed tcp 127.0.0.1:5001 listen, tcp 127.0.0.1:5002 listen, connect 1, connect 2, connect 1");
         run[1].Outcome.OrThrow("The first listener");
@@ -284,7 +284,7 @@ public sealed class Ip_nonlocal_bind_lets_any_socket_bind_an_address_it_does_not
     public void Native()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_nonlocal_bind", "1");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("tcp 198.51.100.7:0 listen");
         Observe(run[1].Outcome, run.Detail);
@@ -297,7 +297,7 @@ public sealed class Ip_nonlocal_bind_lets_any_socket_bind_an_address_it_does_not
     public void Managed()
     {
         var sandbox = LinuxSandbox.NewNetworkNamespace().Sysctl("net.ipv4.ip_nonlocal_bind", "1");
-        Require(sandbox.MissingCapability is null, sandbox.MissingCapability ?? "");
+        Require(sandbox.MissingCapability);
 
         var run = sandbox.Probe("--layer managed tcp 198.51.100.7:0 listen");
         Observe(run[1].Outcome, run.Detail);
@@ -317,7 +317,7 @@ public sealed class Reuseport_does_not_let_another_user_join(ITestOutputHelper o
     public void Native()
     {
         var nobody = LinuxSandbox.ThisNetworkNamespace().AsUserNobody();
-        Require(nobody.MissingCapability is null, nobody.MissingCapability ?? "");
+        Require(nobody.MissingCapability);
 
         using var mine = NativeSocket.Open(Transport.Udp, Loopback);
         Require(mine.Set(NativeOption.ReusePort).Succeeded, "this OS has no SO_REUSEPORT");
@@ -336,7 +336,7 @@ public sealed class Reuseport_does_not_let_another_user_join(ITestOutputHelper o
     public void Managed()
     {
         var nobody = LinuxSandbox.ThisNetworkNamespace().AsUserNobody();
-        Require(nobody.MissingCapability is null, nobody.MissingCapability ?? "");
+        Require(nobody.MissingCapability);
 
         using var mine = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         mine.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
@@ -364,7 +364,7 @@ public sealed class Another_user_takes_a_udp_port_with_reuseaddr(ITestOutputHelp
     public void Native()
     {
         var nobody = LinuxSandbox.ThisNetworkNamespace().AsUserNobody();
-        Require(nobody.MissingCapability is null, nobody.MissingCapability ?? "");
+        Require(nobody.MissingCapability);
 
         using var native = NativeSocket.Open(Transport.Udp, Loopback);
         native.Set(NativeOption.ReuseAddress).OrThrow("SO_REUSEADDR here");
@@ -391,7 +391,7 @@ public sealed class Another_user_takes_a_udp_port_with_reuseaddr(ITestOutputHelp
     public void Managed()
     {
         var nobody = LinuxSandbox.ThisNetworkNamespace().AsUserNobody();
-        Require(nobody.MissingCapability is null, nobody.MissingCapability ?? "");
+        Require(nobody.MissingCapability);
 
         using var mine = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         mine.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);

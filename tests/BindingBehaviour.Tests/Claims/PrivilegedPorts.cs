@@ -41,10 +41,8 @@ public sealed class Root_binds_below_1024(ITestOutputHelper output) : ClaimTest(
 
         Observe(Privileged.FirstNotTaken(Privileged.Below(1024), port =>
         {
-            var listener = new TcpListener(IPAddress.Loopback, port);
-            var outcome = Listeners.Start(listener);
-            listener.Stop();
-            return outcome;
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            return Listeners.Start(listener);
         }));
     }
 }
@@ -59,7 +57,7 @@ public sealed class Unprivileged_bind_below_1024_on_loopback(ITestOutputHelper o
     [Expect(Os.OSX, "bind:AccessDenied", XnuInPcb + ", in_pcbbind(): under XNU_TARGET_OS_OSX a port below IPPORT_RESERVED on a non-wildcard address needs PRIV_NETINET_RESERVEDPORT, else EACCES")]
     public void Native()
     {
-        Require(Unprivileged.MissingCapability is null, Unprivileged.MissingCapability ?? "");
+        Require(Unprivileged.MissingCapability);
         var start = Privileged.FirstUnprivilegedPort();
         Require(start > 1, $"net.ipv4.ip_unprivileged_port_start is {start}: no port is privileged here");
 
@@ -78,7 +76,7 @@ public sealed class Unprivileged_bind_below_1024_on_the_wildcard(ITestOutputHelp
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): the reserved-port check applies only when sin_addr != INADDR_ANY (macOS 10.14 and later); zameermanji.com \"Binding to privileged ports without root on macOS\" (2024)")]
     public void Native()
     {
-        Require(Unprivileged.MissingCapability is null, Unprivileged.MissingCapability ?? "");
+        Require(Unprivileged.MissingCapability);
         var start = Privileged.FirstUnprivilegedPort();
         Require(start > 1, $"net.ipv4.ip_unprivileged_port_start is {start}: no port is privileged here");
 
@@ -97,7 +95,7 @@ public sealed class Unprivileged_bind_from_the_first_unprivileged_port(ITestOutp
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): only ports below IPPORT_RESERVED (1024) are checked")]
     public void Native()
     {
-        Require(Unprivileged.MissingCapability is null, Unprivileged.MissingCapability ?? "");
+        Require(Unprivileged.MissingCapability);
         var start = Math.Max(1, Privileged.FirstUnprivilegedPort());
 
         Observe(Privileged.FirstNotTaken(Enumerable.Range(start, 50), port => Unprivileged.Bind(Transport.Tcp, Loopback, port)),

@@ -271,11 +271,3 @@ public sealed class Restart_with_SO_REUSEPORT_on_both_listeners(ITestOutputHelpe
         Observe(Outcome.Sequence(() => restarted.Bind(address), () => restarted.Listen()));
     }
 }
-
-/// <summary>TcpListener.Start() in its two steps, so that a refusal names the step (Start is Server.Bind, then Server.Listen: TCPListener.cs).</summary>
-internal static class Listeners
-{
-    public static Outcome Start(TcpListener listener) => BindingBehaviour.Managed.Steps(
-        (Step.Bind, () => listener.Server.Bind(listener.LocalEndpoint)),
-        (Step.Listen, () => listener.Server.Listen()));
-}

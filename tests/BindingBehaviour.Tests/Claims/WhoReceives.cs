@@ -216,7 +216,7 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): on 0.0.0.0 SO_REUSEADDR allows no exact duplicate (it stands in for SO_REUSEPORT only when the bound address is a multicast group)")]
     public void Native()
     {
-        Require(LoopbackMulticast.MissingCapability is null, LoopbackMulticast.MissingCapability ?? "");
+        Require(LoopbackMulticast.MissingCapability);
 
         using var first = NativeSocket.Open(Transport.Udp, Any);
         first.Set(NativeOption.ReuseAddress).OrThrow("SO_REUSEADDR on the first socket");
@@ -247,7 +247,7 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.OSX, "each socket got 5", XnuUdpUsrreq + ", udp_input(): \"Deliver a multicast or broadcast datagram to *all* sockets for which the local and remote addresses and ports match\"; .NET's ReuseAddress sets SO_REUSEPORT, which lets both bind")]
     public void Managed()
     {
-        Require(LoopbackMulticast.MissingCapability is null, LoopbackMulticast.MissingCapability ?? "");
+        Require(LoopbackMulticast.MissingCapability);
 
         using var first = new UdpClient();
         first.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
@@ -274,7 +274,7 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): SO_REUSEADDR allows no exact duplicate of 0.0.0.0:P without SO_REUSEPORT on both")]
     public void Native()
     {
-        Require(LoopbackBroadcast.MissingCapability is null, LoopbackBroadcast.MissingCapability ?? "");
+        Require(LoopbackBroadcast.MissingCapability);
 
         using var first = NativeSocket.Open(Transport.Udp, Any);
         first.Set(NativeOption.ReuseAddress).OrThrow("SO_REUSEADDR on the first socket");
@@ -301,7 +301,7 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.OSX, "each socket got 5", XnuUdpUsrreq + ", udp_input(): multicast and broadcast go to *all* matching sockets; .NET's ReuseAddress sets SO_REUSEPORT, which lets both bind")]
     public void Managed()
     {
-        Require(LoopbackBroadcast.MissingCapability is null, LoopbackBroadcast.MissingCapability ?? "");
+        Require(LoopbackBroadcast.MissingCapability);
 
         using var first = new UdpClient();
         first.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);

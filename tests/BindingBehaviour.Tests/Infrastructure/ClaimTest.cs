@@ -55,6 +55,10 @@ public abstract class ClaimTest(ITestOutputHelper output)
         Skip.If(true, reason);
     }
 
+    /// <summary>Skips with <paramref name="missingCapability"/> as the reason when it is not null: what a probe of the machine said is missing.</summary>
+    protected void Require(string? missingCapability, [CallerMemberName] string method = "") =>
+        Require(missingCapability is null, missingCapability ?? "", method);
+
     private string Id => GetType().GetCustomAttribute<ClaimAttribute>()?.Id
         ?? throw new InvalidOperationException($"{GetType().Name} has no [Claim] attribute.");
 
