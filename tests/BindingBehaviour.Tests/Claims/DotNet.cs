@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime;
 using BindingBehaviour.Native;
 using BindingBehaviour.Results;
 using BindingBehaviour.Tests.Infrastructure;
@@ -362,12 +363,31 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
     /// <summary>Runs an attempt that must be refused, then says how many sockets it left open and whether a collection closes them.</summary>
     private static async Task<string> LeftOpen(Func<Task> refused)
     {
+        // A collection between the refusal and the count would close the dropped socket before it is seen, and any
+        // allocation, here or on another thread, may start one: none may run until the count is taken.
         var before = Sockets();
-        var failure = await Record.ExceptionAsync(refused);
+        GC.TryStartNoGCRegion(NoCollectionBudget).Should().BeTrue("the runtime can promise no collection for {0} bytes", NoCollectionBudget);
+        Exception? failure;
+        List<(int Fd, string Target)> left;
+        bool uncollected;
+        try
+        {
+            failure = await Record.ExceptionAsync(refused);
+            left = Sockets().Except(before).ToList();
+        }
+        finally
+        {
+            uncollected = GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+            if (uncollected)
+            {
+                GC.EndNoGCRegion();
+            }
+        }
+
+        uncollected.Should().BeTrue("no collection may run between the refusal and the count (the attempt allocated more than {0} bytes)", NoCollectionBudget);
+
         failure.Should().NotBeNull("the port is taken, so the bind is refused");
         KestrelServers.Chain(failure).OfType<SocketException>().Should().NotBeEmpty("the refusal comes from Bind");
-
-        var left = Sockets().Except(before).ToList();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -377,6 +397,8 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
             : $"{left.Count} socket{(left.Count == 1 ? "" : "s")} left open, "
                 + (stillOpen > 0 ? $"{stillOpen} still open after a collection" : left.Count == 1 ? "a collection closes it" : "a collection closes them");
     }
+
+    private const long NoCollectionBudget = 64L << 20;
 
     /// <summary>This process's sockets: descriptor number and inode, from /proc/self/fd.</summary>
     private static HashSet<(int Fd, string Target)> Sockets() =>
