@@ -13,7 +13,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("dotnet-tcp-bind-sets-reuseaddr", "dotnet",
     "On Linux and macOS, .NET turns SO_REUSEADDR on inside every Bind of a ProtocolType.Tcp socket. A UDP socket, and even a stream socket created with ProtocolType.IP, binds without it; on Windows .NET adds nothing, and a raw bind adds nothing anywhere.")]
-public sealed class Tcp_bind_sets_SO_REUSEADDR(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Dotnet_tcp_bind_sets_reuseaddr(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "Tcp: off before bind, off after; Udp: off after bind", "socket(7), SO_REUSEADDR: off unless set; bind(2) sets no option")]
@@ -56,7 +56,7 @@ public sealed class Tcp_bind_sets_SO_REUSEADDR(ITestOutputHelper output) : Claim
 
 [Claim("dotnet-reuseaddress-sets-two-options", "dotnet",
     "On Linux and macOS, SetSocketOption(ReuseAddress, true) sets two kernel options, SO_REUSEADDR and SO_REUSEPORT, so that the socket can share a port with programs that use either; setting SO_REUSEADDR natively sets that one alone. On Windows ReuseAddress is SO_REUSEADDR and nothing else.")]
-public sealed class ReuseAddress_sets_two_kernel_options(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Dotnet_reuseaddress_sets_two_options(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "SO_REUSEADDR on, SO_REUSEPORT off", "socket(7): SO_REUSEADDR and SO_REUSEPORT are separate options (SOL_SOCKET 2 and 15 in include/uapi/asm-generic/socket.h)")]
@@ -87,7 +87,7 @@ public sealed class ReuseAddress_sets_two_kernel_options(ITestOutputHelper outpu
 
 [Claim("dotnet-reuseaddress-getter-reads-reuseport", "dotnet",
     "On Linux and macOS, GetSocketOption(ReuseAddress) reports SO_REUSEPORT, not SO_REUSEADDR: a socket with the kernel's SO_REUSEADDR on reads 0, one with only SO_REUSEPORT on reads 1. So the getter never shows the SO_REUSEADDR .NET sets at every TCP Bind.")]
-public sealed class ReuseAddress_getter_reads_SO_REUSEPORT(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Dotnet_reuseaddress_getter_reads_reuseport(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "0 with raw SO_REUSEADDR on, 1 with raw SO_REUSEPORT on", DotNetPal + ", SystemNative_GetSockOpt: ReuseAddress and ExclusiveAddressUse read SO_REUSEPORT back, normalised to 0 or 1")]
@@ -108,7 +108,7 @@ public sealed class ReuseAddress_getter_reads_SO_REUSEPORT(ITestOutputHelper out
 
 [Claim("dotnet-exclusiveaddressuse-inverts-reuse", "dotnet",
     "On Linux and macOS a fresh .NET socket reports ExclusiveAddressUse = true, and setting it to false is the same as ReuseAddress = true: both kernel options go on, and back off when it is set to true again. On Windows it is the separate option SO_EXCLUSIVEADDRUSE and leaves SO_REUSEADDR alone.")]
-public sealed class ExclusiveAddressUse_is_ReuseAddress_inverted(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Dotnet_exclusiveaddressuse_inverts_reuse(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Unix = "fresh: ExclusiveAddressUse=True, ReuseAddress=0; after ExclusiveAddressUse=false: ReuseAddress=1, SO_REUSEADDR on, SO_REUSEPORT on; after ExclusiveAddressUse=true: SO_REUSEADDR off, SO_REUSEPORT off";
     private const string WindowsAfter = "after ExclusiveAddressUse=false: ReuseAddress=0, SO_REUSEADDR off, SO_REUSEPORT none; after ExclusiveAddressUse=true: SO_REUSEADDR off, SO_REUSEPORT none";
@@ -134,7 +134,7 @@ public sealed class ExclusiveAddressUse_is_ReuseAddress_inverted(ITestOutputHelp
 
 [Claim("dotnet-exclusiveaddressuse-before-bind-only", "dotnet",
     "ExclusiveAddressUse can only be set before the socket is bound: afterwards Socket throws InvalidOperationException (not a SocketException), and so does TcpListener once started.")]
-public sealed class ExclusiveAddressUse_after_Bind_throws(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Dotnet_exclusiveaddressuse_before_bind_only(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "Socket after Bind: InvalidOperationException; TcpListener after Start: InvalidOperationException", DotNetSocket + ", ExclusiveAddressUse setter: \"if (IsBound) throw new InvalidOperationException(SR.net_sockets_mustnotbebound)\"; " + DotNetTcpListener + ", ExclusiveAddressUse setter: net_tcplistener_mustbestopped while active")]
@@ -170,7 +170,7 @@ public sealed class ExclusiveAddressUse_after_Bind_throws(ITestOutputHelper outp
 
 [Claim("dotnet-reuseunicastport-windows-only", "dotnet",
     "SocketOptionName.ReuseUnicastPort is Windows' SO_REUSE_UNICASTPORT: Windows 10 and later accept it, Linux and macOS refuse it as not supported.")]
-public sealed class ReuseUnicastPort_is_Windows_only(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Dotnet_reuseunicastport_windows_only(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "setoption:OperationNotSupported", DotNetPal + ", TryGetPlatformSocketOption has no mapping for SocketOptionName_SO_REUSE_UNICASTPORT, so SystemNative_SetSockOpt returns ENOTSUP; dotnet/runtime#73920")]
@@ -186,7 +186,7 @@ public sealed class ReuseUnicastPort_is_Windows_only(ITestOutputHelper output) :
 
 [Claim("tcplistener-any-is-ipv4", "dotnet",
     "new TcpListener(IPAddress.Any, port).Start() makes an IPv4-only socket, and Start sets no option of its own: on Linux and macOS the socket ends with SO_REUSEADDR on (from Bind) and SO_REUSEPORT off, and reports ExclusiveAddressUse = true.")]
-public sealed class TcpListener_on_Any_is_IPv4_only(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Tcplistener_any_is_ipv4(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Unix = "InterNetwork, SO_REUSEADDR on, SO_REUSEPORT off, ExclusiveAddressUse=True";
 
@@ -206,7 +206,7 @@ public sealed class TcpListener_on_Any_is_IPv4_only(ITestOutputHelper output) : 
 
 [Claim("tcplistener-create-is-dual-mode", "dotnet",
     "TcpListener.Create(port) listens on [::] in dual mode, so it holds the IPv4 port too: an IPv4 TcpListener on 0.0.0.0 and the same port cannot start beside it.")]
-public sealed class TcpListener_Create_takes_IPv4_too(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Tcplistener_create_is_dual_mode(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetTcpListener + ", Create(): IPv6Any with Server.DualMode = true; " + Ipv6Man + ": a socket with IPV6_V6ONLY off also takes the IPv4 port, and " + LinuxInetConnectionSock + " refuses 0.0.0.0 beside a dual-stack listener")]
@@ -226,7 +226,7 @@ public sealed class TcpListener_Create_takes_IPv4_too(ITestOutputHelper output) 
 
 [Claim("udpclient-binds-in-constructor", "dotnet",
     "new UdpClient(port) binds inside its constructor, so options that must precede bind (ReuseAddress, ExclusiveAddressUse) come too late; new UdpClient() leaves the socket unbound for them.")]
-public sealed class UdpClient_binds_in_its_constructor(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Udpclient_binds_in_constructor(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Everywhere = "new UdpClient(0): bound; new UdpClient(): unbound; ExclusiveAddressUse after new UdpClient(0): InvalidOperationException";
 
@@ -257,7 +257,7 @@ public sealed class UdpClient_binds_in_its_constructor(ITestOutputHelper output)
 
 [Claim("dotnet-ipv6-sockets-start-v6only", "dotnet",
     "A new AF_INET6 socket starts with IPV6_V6ONLY as the OS defaults it (off on Linux and macOS, on on Windows), but .NET turns it on for every AF_INET6 socket it creates, so a .NET IPv6 socket is IPv6-only on every OS until DualMode is set.")]
-public sealed class IPv6_sockets_start_IPv6_only_in_dotnet(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Dotnet_ipv6_sockets_start_v6only(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "IPV6_V6ONLY as net.ipv6.bindv6only", Ipv6Man + ", IPV6_V6ONLY: the default comes from /proc/sys/net/ipv6/bindv6only, which is 0 unless changed (" + IpSysctl + ")")]
@@ -292,7 +292,7 @@ public sealed class IPv6_sockets_start_IPv6_only_in_dotnet(ITestOutputHelper out
 
 [Claim("kestrel-second-server-same-port", "dotnet",
     "Two Kestrel servers cannot listen on one port: the second fails to start with an IOException (\"address already in use\") whose inner exceptions end in the SocketException AddressAlreadyInUse from Bind.")]
-public sealed class Kestrel_second_server_on_one_port(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Kestrel_second_server_same_port(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", KestrelTransportOptions + ", CreateDefaultBoundListenSocket binds a plain TCP socket (.NET adds SO_REUSEADDR), " + LinuxInetConnectionSock + " refuses it beside a listener; " + KestrelSocketListener + ", Bind() wraps the SocketException in AddressInUseException and " + KestrelAddressBinder + ", BindEndpointAsync in IOException")]

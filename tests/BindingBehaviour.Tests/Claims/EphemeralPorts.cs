@@ -11,7 +11,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("ephemeral-range-per-os", "ephemeral-ports",
     "Port 0 does not mean \"any free port from 1024 to 65535\", as is often said: the OS picks from its own ephemeral range, for TCP and UDP alike: net.ipv4.ip_local_port_range on Linux (32768-60999 unless changed), 49152-65535 on Windows and macOS.")]
-public sealed class Port_zero_comes_from_the_ephemeral_range(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Ephemeral_range_per_os(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "all 40 inside the OS's range", IpMan + ": ip_local_port_range is the range for ephemeral ports; " + IpSysctl + ", ip_local_port_range: \"The default values are 32768 and 60999 respectively\" (the range is read from this machine)")]
@@ -57,7 +57,7 @@ public sealed class Port_zero_comes_from_the_ephemeral_range(ITestOutputHelper o
 
 [Claim("tcp-and-udp-get-one-ephemeral-number", "ephemeral-ports",
     "TCP and UDP hand out ephemeral ports independently, so one number can be a TCP socket's and a UDP socket's at the same time: a UDP socket binds the very port a TCP socket got from port 0.")]
-public sealed class Tcp_and_udp_hold_one_ephemeral_number(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Tcp_and_udp_get_one_ephemeral_number(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_csk_find_open_port() searches the TCP bind hash only, and " + LinuxUdp + ", udp_lib_get_port() the UDP table only")]
@@ -94,7 +94,7 @@ public sealed class Tcp_and_udp_hold_one_ephemeral_number(ITestOutputHelper outp
 
 [Claim("implicit-bind-on-sendto-and-connect", "ephemeral-ports",
     "A socket that was never bound gets a port anyway: a UDP SendTo binds it to the wildcard address and an ephemeral port, a TCP Connect to the source address the route chooses (127.0.0.1 towards loopback) and an ephemeral port.")]
-public sealed class SendTo_and_Connect_bind_implicitly(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Implicit_bind_on_sendto_and_connect(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Everywhere = "UDP SendTo: unbound before, 0.0.0.0:ephemeral after; TCP Connect: unbound before, 127.0.0.1:ephemeral after";
 
@@ -149,7 +149,7 @@ public sealed class SendTo_and_Connect_bind_implicitly(ITestOutputHelper output)
 
 [Claim("linux-bind-odd-connect-even", "ephemeral-ports",
     "Linux splits its ephemeral range by parity: bind to port 0 hands out odd ports and an implicit bind at connect() even ones, so that servers and clients do not compete for the same half. Windows and macOS have no such rule.")]
-public sealed class Linux_bind_gets_odd_ports_and_connect_even(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Linux_bind_odd_connect_even(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Linux = "bind to port 0: all odd; connect: all even";
     private const string Mixed = "bind to port 0: mixed; connect: mixed";
@@ -233,7 +233,7 @@ public sealed class Linux_bind_gets_odd_ports_and_connect_even(ITestOutputHelper
 
 [Claim("connect-shares-a-local-port", "ephemeral-ports",
     "Two TCP connections can share one local address and port as long as they go to different remote ends: two sockets bound to 127.0.0.1:P with SO_REUSEADDR both connect, each to its own listener. On macOS, SO_REUSEADDR does not let the second socket bind that exact address; SO_REUSEPORT does.")]
-public sealed class Connections_share_a_local_port(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEADDR on both and neither listening lets both bind; connect() then only needs a unique 4-tuple (Linux net/ipv4/inet_hashtables.c, __inet_check_established)")]
@@ -292,7 +292,7 @@ public sealed class Connections_share_a_local_port(ITestOutputHelper output) : C
 
 [Claim("per-socket-port-range-exhausted", "ephemeral-ports",
     "Ephemeral ports can run out: narrowed with Linux's per-socket IP_LOCAL_PORT_RANGE to a single port that a listener already holds, a bind to port 0 is refused as address in use, without touching any system setting.")]
-public sealed class Port_zero_refused_when_the_range_is_used_up(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Per_socket_port_range_exhausted(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxPortRangeSelftest + ": an exhausted per-socket range makes the next bind() fail with EADDRINUSE; " + LinuxInetConnectionSock + ", inet_csk_find_open_port() finds no free port and inet_csk_get_port() returns -EADDRINUSE")]

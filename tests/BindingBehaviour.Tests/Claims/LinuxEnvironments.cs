@@ -14,7 +14,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("network-namespace-own-port-space", "linux-environments",
     "Every Linux network namespace is a port space of its own: while a TCP listener holds 127.0.0.1:P here, a process in a new network namespace binds and listens on 127.0.0.1:P, and a second socket here is refused.")]
-public sealed class Each_network_namespace_is_its_own_port_space(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Network_namespace_own_port_space(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Separate = "new namespace: ok; this namespace: bind:AddressAlreadyInUse";
 
@@ -68,7 +68,7 @@ public sealed class Each_network_namespace_is_its_own_port_space(ITestOutputHelp
 
 [Claim("bindv6only-1-ipv6-wildcard-leaves-ipv4-free", "linux-environments",
     "With net.ipv6.bindv6only=1 in its network namespace, an IPv6 socket that leaves IPV6_V6ONLY at the default listens on [::]:P for IPv6 only, so an IPv4 listener on 0.0.0.0:P binds beside it. .NET's IPv6 sockets are IPv6-only whatever the sysctl says.")]
-public sealed class With_bindv6only_1_a_default_ipv6_wildcard_leaves_ipv4_free(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Bindv6only_1_ipv6_wildcard_leaves_ipv4_free(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", Ipv6Man + ", IPV6_V6ONLY: the default comes from /proc/sys/net/ipv6/bindv6only; " + IpSysctl + ", bindv6only (per network namespace); Linux net/ipv6/af_inet6.c, inet6_create() copies net->ipv6.sysctl.bindv6only into the socket")]
@@ -103,7 +103,7 @@ public sealed class With_bindv6only_1_a_default_ipv6_wildcard_leaves_ipv4_free(I
 
 [Claim("bindv6only-0-ipv6-wildcard-takes-ipv4", "linux-environments",
     "With net.ipv6.bindv6only=0 (Linux's default) the same default IPv6 socket is dual-stack: [::]:P also holds 0.0.0.0:P, and the IPv4 listener is refused. A .NET socket on [::]:P stays IPv6-only, so beside it the IPv4 listener binds.")]
-public sealed class With_bindv6only_0_a_default_ipv6_wildcard_takes_ipv4(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Bindv6only_0_ipv6_wildcard_takes_ipv4(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", IpSysctl + ", bindv6only: \"Default: FALSE\"; " + LinuxInetConnectionSock + ", inet_bind_conflict() via inet_rcv_saddr_equal(): a [::] socket without IPV6_V6ONLY matches 0.0.0.0")]
@@ -138,7 +138,7 @@ public sealed class With_bindv6only_0_a_default_ipv6_wildcard_takes_ipv4(ITestOu
 
 [Claim("unprivileged-port-start-per-namespace", "linux-environments",
     "net.ipv4.ip_unprivileged_port_start, set in a network namespace, moves the line between privileged and unprivileged ports there: with 600, a process as uid 65534 is refused 127.0.0.1:599 and binds 127.0.0.1:600.")]
-public sealed class Unprivileged_port_start_moves_the_line_in_its_namespace(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Unprivileged_port_start_per_namespace(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Line = "599: bind:AccessDenied; 600: ok";
 
@@ -171,7 +171,7 @@ public sealed class Unprivileged_port_start_moves_the_line_in_its_namespace(ITes
 
 [Claim("user-namespace-root-binds-below-1024", "linux-environments",
     "Root of a new user namespace owns the network namespace created with it, so a process without privileges outside binds 127.0.0.1:80 there (where unprivileged user namespaces are allowed).")]
-public sealed class Root_of_a_user_namespace_binds_below_1024_in_its_network_namespace(ITestOutputHelper output) : ClaimTest(output)
+public sealed class User_namespace_root_binds_below_1024(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", IpMan + ": CAP_NET_BIND_SERVICE \"in the user namespace governing its network namespace\"; " + UserNamespacesMan + ": the creator of a user namespace has every capability in it; " + LinuxAfInet + ", __inet_bind() asks ns_capable(net->user_ns, CAP_NET_BIND_SERVICE)")]
@@ -202,7 +202,7 @@ public sealed class Root_of_a_user_namespace_binds_below_1024_in_its_network_nam
 
 [Claim("local-port-range-of-one-port-runs-out", "linux-environments",
     "With net.ipv4.ip_local_port_range narrowed to one port in its network namespace, port 0 runs out: the first bind to 127.0.0.1:0 gets that port and the second is refused as address in use, with or without .NET's SO_REUSEADDR.")]
-public sealed class A_one_port_ephemeral_range_refuses_the_second_port_0(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Local_port_range_of_one_port_runs_out(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", IpSysctl + ", ip_local_port_range (per network namespace); " + LinuxInetConnectionSock + ", inet_csk_find_open_port() finds no free port and inet_csk_get_port() returns -EADDRINUSE")]
@@ -235,7 +235,7 @@ public sealed class A_one_port_ephemeral_range_refuses_the_second_port_0(ITestOu
 
 [Claim("connects-share-the-one-ephemeral-port", "linux-environments",
     "With the ephemeral range narrowed to one port, connect still finds a local port: two connections to two different listeners both leave from that one port, since only the whole 4-tuple must be unique. A third connection to the first listener again has no port left and is refused as address not available.")]
-public sealed class Connections_share_the_one_ephemeral_port(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Connects_share_the_one_ephemeral_port(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Shared = "connect 1: ok from 127.0.0.1:40000; connect 2: ok from 127.0.0.1:40000; connect 1 again: connect:AddressNotAvailable";
 
@@ -275,7 +275,7 @@ public sealed class Connections_share_the_one_ephemeral_port(ITestOutputHelper o
 
 [Claim("nonlocal-bind-sysctl", "linux-environments",
     "net.ipv4.ip_nonlocal_bind=1, set in a network namespace, lets every socket there bind and listen on an IPv4 address the namespace does not have (198.51.100.7), without any option: the namespace-wide form of IP_FREEBIND.")]
-public sealed class Ip_nonlocal_bind_lets_any_socket_bind_an_address_it_does_not_have(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Nonlocal_bind_sysctl(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", IpSysctl + ", ip_nonlocal_bind: \"If set, allows processes to bind() to non-local IP addresses\"; " + IpMan + ", IP_FREEBIND is its per-socket equivalent; " + LinuxAfInet + ", inet_addr_valid_or_nonlocal() reads the namespace's sysctl")]
@@ -306,7 +306,7 @@ public sealed class Ip_nonlocal_bind_lets_any_socket_bind_an_address_it_does_not
 
 [Claim("reuseport-not-across-users", "linux-environments",
     "SO_REUSEPORT does not let another user in: while this process (root) holds UDP 127.0.0.1:P with SO_REUSEPORT, a process as uid 65534 is refused the same bind with SO_REUSEPORT, where a process of the same user joins. .NET's ReuseAddress also sets SO_REUSEADDR, and on Linux that lets the other user in.")]
-public sealed class Reuseport_does_not_let_another_user_join(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Reuseport_not_across_users(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string OnlyTheSameUser = "another user: bind:AddressAlreadyInUse; the same user: ok";
 
@@ -352,7 +352,7 @@ public sealed class Reuseport_does_not_let_another_user_join(ITestOutputHelper o
 
 [Claim("reuseaddr-udp-another-user-takes-the-port", "linux-environments",
     "On Linux, SO_REUSEADDR on UDP is not limited to one user: a process as uid 65534 binds 127.0.0.1:P beside this process's socket, and from then on it receives every datagram sent to 127.0.0.1:P: the port is stolen. macOS refuses the other user.")]
-public sealed class Another_user_takes_a_udp_port_with_reuseaddr(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Reuseaddr_udp_another_user_takes_the_port(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Stolen = "the other user's socket got all 10";
     private const string Indeterminate = Stolen + " | this process's socket got all 10 | spread over both";

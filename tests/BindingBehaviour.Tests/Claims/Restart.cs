@@ -17,7 +17,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("time-wait-on-the-closing-side", "restart-time-wait",
     "TIME_WAIT is kept only by the end that closes a TCP connection first: when the server closes first the server's end (on the listening port) lingers and the client's is gone, and the other way round.")]
-public sealed class Time_wait_stays_with_the_first_closer(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Time_wait_on_the_closing_side(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Everywhere = "server closes first: server end TimeWait, client end none; client closes first: server end none, client end TimeWait";
 
@@ -66,7 +66,7 @@ public sealed class Time_wait_stays_with_the_first_closer(ITestOutputHelper outp
 
 [Claim("restart-after-server-closed-first", "restart-time-wait",
     "A server that closed its connections first cannot bind its port again without SO_REUSEADDR while they sit in TIME_WAIT (Linux, macOS); a restarted .NET TcpListener can, because .NET set SO_REUSEADDR on the old listener and sets it on the new one.")]
-public sealed class Restart_after_the_server_closed_first(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Restart_after_server_closed_first(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxBindTimewait + " expects exactly this (EADDRINUSE) on 127.0.0.1 and 0.0.0.0; " + LinuxInetConnectionSock + ", inet_bind_conflict(): the TIME_WAIT socket stays in the port's bind bucket")]
@@ -106,7 +106,7 @@ public sealed class Restart_after_the_server_closed_first(ITestOutputHelper outp
 
 [Claim("restart-after-client-closed-first", "restart-time-wait",
     "When the clients closed first, TIME_WAIT sits on their ports, not the server's: the server binds its port again at once, without any option.")]
-public sealed class Restart_after_the_client_closed_first(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Restart_after_client_closed_first(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", Rfc9293Close + "; " + LinuxInetConnectionSock + ": nothing is left in the server port's bind bucket")]
@@ -153,7 +153,7 @@ public sealed class Restart_after_the_client_closed_first(ITestOutputHelper outp
 
 [Claim("restart-while-a-connection-is-open", "restart-time-wait",
     "A connection the old listener accepted keeps its port even after the listener closed: a new listener without SO_REUSEADDR cannot bind there while it is open. .NET's TcpListener can, on Linux because both listeners have SO_REUSEADDR, on macOS because the new one has it.")]
-public sealed class Restart_while_an_accepted_connection_is_open(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Restart_while_a_connection_is_open(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): the accepted socket is in the port's bind bucket and neither socket has SO_REUSEADDR")]
@@ -197,7 +197,7 @@ public sealed class Restart_while_an_accepted_connection_is_open(ITestOutputHelp
 
 [Claim("restart-needs-reuseaddr-on-the-old-listener", "restart-time-wait",
     "On Linux SO_REUSEADDR on the new listener alone does not pass the TIME_WAIT its predecessor left: the old listener (whose accepted sockets inherit the flag) must have had it too. BSD and macOS only look at the new socket.")]
-public sealed class Restart_with_SO_REUSEADDR_on_the_new_listener_only(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Restart_needs_reuseaddr_on_the_old_listener(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): the bind passes only if sk->sk_reuse && sk2->sk_reuse, and the TIME_WAIT socket keeps the old socket's sk_reuse (0); " + SocketMan + ", SO_REUSEADDR")]
@@ -222,7 +222,7 @@ public sealed class Restart_with_SO_REUSEADDR_on_the_new_listener_only(ITestOutp
 
 [Claim("restart-with-reuseaddr-on-both-listeners", "restart-time-wait",
     "With SO_REUSEADDR on the old and on the new listener, a server restarts over the TIME_WAIT it left, on every OS: this is why servers set it.")]
-public sealed class Restart_with_SO_REUSEADDR_on_both_listeners(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Restart_with_reuseaddr_on_both_listeners(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_bind_conflict(): sk_reuse on both and the TIME_WAIT socket is not TCP_LISTEN; " + SocketMan + ", SO_REUSEADDR")]
@@ -248,7 +248,7 @@ public sealed class Restart_with_SO_REUSEADDR_on_both_listeners(ITestOutputHelpe
 
 [Claim("restart-with-reuseport-on-both-listeners", "restart-time-wait",
     "SO_REUSEPORT on the old and the new listener also passes the TIME_WAIT, without SO_REUSEADDR: Linux skips its same-user check for TIME_WAIT sockets, and BSD's exact lookup ignores them.")]
-public sealed class Restart_with_SO_REUSEPORT_on_both_listeners(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Restart_with_reuseport_on_both_listeners(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_bind_conflict(): sk_reuseport on both and (sk2->sk_state == TCP_TIME_WAIT || uid_eq(...)) passes; " + SocketMan + ", SO_REUSEPORT")]

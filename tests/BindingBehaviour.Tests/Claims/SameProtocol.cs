@@ -11,7 +11,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("udp-twice-same-address", "same-protocol",
     "Two UDP sockets cannot both bind 127.0.0.1:P: the second bind is refused as address already in use.")]
-public sealed class Udp_twice_on_one_address(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Udp_twice_same_address(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): the port is in use unless both sockets set SO_REUSEADDR or SO_REUSEPORT")]
@@ -44,7 +44,7 @@ public sealed class Udp_twice_on_one_address(ITestOutputHelper output) : ClaimTe
 
 [Claim("tcp-twice-same-address", "same-protocol",
     "Two TCP sockets cannot both bind 127.0.0.1:P. Natively the second bind is refused; in .NET on Linux the second Bind succeeds and the second Listen is refused instead, because .NET sets SO_REUSEADDR before every TCP bind.")]
-public sealed class Tcp_twice_on_one_address(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Tcp_twice_same_address(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): without SO_REUSEADDR on both sockets any overlapping bind conflicts")]
@@ -81,7 +81,7 @@ public sealed class Tcp_twice_on_one_address(ITestOutputHelper output) : ClaimTe
 
 [Claim("tcp-twice-first-listening", "same-protocol",
     "Once a TCP socket listens on 127.0.0.1:P, a second TCP socket cannot even bind there, in .NET too: SO_REUSEADDR never lets a bind overlap a listener.")]
-public sealed class Tcp_bind_beside_a_listener(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Tcp_twice_first_listening(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): a socket in TCP_LISTEN conflicts whatever the options; socket(7), SO_REUSEADDR: \"except when there is an active listening socket bound to the address\"")]

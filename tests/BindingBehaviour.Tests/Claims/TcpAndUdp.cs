@@ -11,7 +11,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("tcp-and-udp-share-a-port", "tcp-and-udp",
     "A TCP listener and a UDP socket can both bind 127.0.0.1:P, whichever binds first.")]
-public sealed class Tcp_and_udp_on_one_port(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Tcp_and_udp_share_a_port(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_csk_get_port() looks in the TCP bind hash, while " + LinuxUdp + ", udp_lib_get_port() looks in udp_table: no table holds both")]

@@ -11,7 +11,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("unix-path-rebind-while-bound", "unix-domain",
     "Two Unix domain sockets cannot bind one path: while the first holds it, the second bind is refused as address in use.")]
-public sealed class Unix_path_twice(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ", EADDRINUSE: \"the filesystem socket object already exists\"; " + LinuxAfUnix + ", unix_bind_bsd() creates the file with mknod, which fails when it exists")]
@@ -48,7 +48,7 @@ public sealed class Unix_path_twice(ITestOutputHelper output) : ClaimTest(output
 
 [Claim("unix-path-file-outlives-socket", "unix-domain",
     "Closing a Unix domain socket bound to a path leaves its file behind: the OS never deletes it. .NET does, when the Socket that bound it is disposed.")]
-public sealed class Unix_socket_file_outlives_the_socket(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "file present after close", UnixMan + ": binding a filename \"creates a socket in the filesystem that must be deleted by the caller when it is no longer needed (using unlink(2))\"")]
@@ -87,7 +87,7 @@ public sealed class Unix_socket_file_outlives_the_socket(ITestOutputHelper outpu
 
 [Claim("unix-stale-path-blocks-bind", "unix-domain",
     "A socket file left behind blocks its path: binding it again is refused as address in use until someone unlinks the file, even though no socket holds it any more. In .NET the rebind just works, because Dispose deleted the file.")]
-public sealed class Unix_stale_path_blocks_a_new_bind(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ": EADDRINUSE when the filesystem socket object exists, whoever made it; " + LinuxAfUnix + ", unix_bind_bsd()")]
@@ -133,7 +133,7 @@ public sealed class Unix_stale_path_blocks_a_new_bind(ITestOutputHelper output) 
 
 [Claim("unix-stale-path-refuses-connect", "unix-domain",
     "Connecting to a socket file whose socket has closed is refused, as connecting to a closed TCP port is: the file remains, but nobody listens behind it.")]
-public sealed class Unix_stale_path_refuses_a_connect(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Unix_stale_path_refuses_connect(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "connect:ConnectionRefused", UnixMan + ", ECONNREFUSED: \"The remote address specified by connect(2) was not a listening socket\"; " + LinuxAfUnix + ", unix_find_bsd() finds the inode but no socket")]

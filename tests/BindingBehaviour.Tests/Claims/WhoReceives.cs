@@ -13,7 +13,7 @@ namespace BindingBehaviour.Tests.Claims;
 
 [Claim("udp-last-bound-gets-unicast", "who-receives",
     "Two UDP sockets sharing 127.0.0.1:P through SO_REUSEADDR do not share its unicast traffic on Linux: the socket bound last gets every datagram. BSD and macOS do not let SO_REUSEADDR share an exact address at all; Windows leaves the choice undefined.")]
-public sealed class Udp_last_bound_socket_gets_the_unicast(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Udp_last_bound_gets_unicast(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "the last bound got all 20", LinuxUdp + ", udp4_lib_lookup2() keeps the first socket with the best compute_score(), and a newly bound socket goes to the head of the hash chain; libuv docs, UV_UDP_REUSEADDR: \"only the last one to bind will receive any traffic\"")]
@@ -110,7 +110,7 @@ public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : C
 
 [Claim("udp-reuseport-spreads-unicast", "who-receives",
     "With SO_REUSEPORT on two UDP sockets of one address (and so with .NET's ReuseAddress, which sets it), Linux spreads datagrams from different source ports over both sockets. macOS has no such balancing: one socket gets them all.")]
-public sealed class Udp_reuseport_spreads_the_unicast(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Udp_reuseport_spreads_unicast(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string OneOfThem = "the last bound got all 40 | the first bound got all 40";
 

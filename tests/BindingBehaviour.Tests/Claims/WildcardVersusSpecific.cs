@@ -212,7 +212,7 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
 
 [Claim("two-wildcards", "wildcard-vs-specific",
     "Two TCP servers cannot both listen on 0.0.0.0:P, on any OS and in .NET too: the second one's bind is refused.")]
-public sealed class Two_wildcard_servers(ITestOutputHelper output) : ClaimTest(output)
+public sealed class Two_wildcards(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): two wildcards of one family always overlap")]

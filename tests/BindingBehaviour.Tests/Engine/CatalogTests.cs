@@ -48,6 +48,18 @@ public sealed class CatalogTests
     }
 
     [Fact]
+    public void Every_claim_class_is_named_after_its_id()
+    {
+        // One name per claim: the id with '-' as '_' and its first letter upper case, so snapshots, test names and the
+        // docs' anchors all say the same thing.
+        foreach (var (type, claim) in ClaimCatalog.ClaimClasses())
+        {
+            var expected = char.ToUpperInvariant(claim.Id[0]) + claim.Id[1..].Replace('-', '_');
+            type.Name.Should().Be(expected, $"the class of claim \"{claim.Id}\" is named after its id");
+        }
+    }
+
+    [Fact]
     public void Every_snapshot_belongs_to_a_claim_test()
     {
         var tests = ClaimCatalog.ClaimClasses()
