@@ -32,12 +32,7 @@ public static class MatrixTsv
     /// <summary>The file name of an export: <c>linux-native.tsv</c>.</summary>
     public static string FileName(Os os, Layer layer) => $"{OsWord(os)}-{MatrixWords.Layer(layer)}.tsv";
 
-    public static string OsWord(Os os) => os switch
-    {
-        Os.Linux => "linux",
-        Os.Windows => "windows",
-        _ => "macos",
-    };
+    public static string OsWord(Os os) => Results.RunName.OsWord(os);
 
     /// <summary>Writes the cells that ran, with their observed outcomes.</summary>
     public static string Export(MatrixRun run) =>
