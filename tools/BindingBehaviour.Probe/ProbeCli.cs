@@ -7,7 +7,7 @@ using BindingBehaviour.Results;
 namespace BindingBehaviour.Probe;
 
 /// <summary>
-/// The probe's entry point, shared by tools/BindingBehaviour.Probe and the tests: parses the arguments, runs the
+/// The probe's entry point, in tools/BindingBehaviour.Probe, called by Program.cs and by the tests: parses the arguments, runs the
 /// sockets (or the matrix) on this machine and prints each step's outcome beside the model's prediction.
 /// Exit codes: 0 when it ran (whatever the OS answered) or printed --help, 2 for bad arguments (one usage line on stderr).
 /// </summary>
