@@ -85,6 +85,9 @@ public abstract class ClaimTest(ITestOutputHelper output)
 
     private void Record(Observation observation)
     {
+        // The hash of the body that ran, so that an observation made before the claim changed is shown as stale.
+        var hash = ClaimCatalog.For(GetType()).Variants.Single(v => v.Layer == observation.Layer).BodyHash;
+        observation = observation with { BodyHash = hash };
         Run.Recorder.Record(observation);
         Output.WriteLine($"CLAIM {observation.Claim} [{observation.Layer}] {observation.Status}: "
             + (observation.Outcome ?? observation.SkipReason)
