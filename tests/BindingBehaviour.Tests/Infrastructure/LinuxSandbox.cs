@@ -133,6 +133,12 @@ public sealed record LinuxSandbox
 
     private string? FindMissingCapability()
     {
+        // The OS first: elsewhere a file at a Linux tool's path is not that tool, and nothing of it is started.
+        if (!OperatingSystem.IsLinux())
+        {
+            return $"the probe's environments are Linux's (network namespaces, sysctls, setpriv), and this is {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+        }
+
         foreach (var tool in Tools())
         {
             if (!File.Exists(tool))
