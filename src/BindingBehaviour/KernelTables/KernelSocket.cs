@@ -20,7 +20,8 @@ public enum KernelTable
 /// <summary>
 /// One socket as the kernel's table holds it (struct sock_common, read by kernel_tables.bpf.c): the table and bucket it
 /// was found in, its local address and port, family, state, the reuse flags the conflict rules read (sk_reuse,
-/// sk_reuseport, sk_ipv6only), the owner's uid and the inode of its network namespace.
+/// sk_reuseport, sk_ipv6only), the owner's uid, the inode of its network namespace, and its own inode (as /proc/net and
+/// /proc/PID/fd show it; 0 for TIME_WAIT and request sockets).
 /// </summary>
 public sealed record KernelSocket(
     KernelTable Table,
@@ -33,7 +34,8 @@ public sealed record KernelSocket(
     int ReusePort,
     bool V6Only,
     uint Uid,
-    uint NetworkNamespace)
+    uint NetworkNamespace,
+    ulong Inode)
 {
     /// <summary>"tcp" or "udp": which protocol's table holds the socket.</summary>
     public string Protocol => Table == KernelTable.Udp ? "udp" : "tcp";

@@ -6,14 +6,14 @@ namespace BindingBehaviour.KernelTables;
 
 /// <summary>
 /// Parses what kernel_tables.bpf.c prints, one socket a line:
-/// <c>tcp-listening bucket=- family=2 state=10 address=127.0.0.1 port=40000 reuse=1 reuseport=0 v6only=0 uid=0 netns=4026531833</c>.
+/// <c>tcp-listening bucket=- family=2 state=10 address=127.0.0.1 port=40000 reuse=1 reuseport=0 v6only=0 uid=0 netns=4026531833 inode=81234</c>.
 /// A line that is not in this form is an error (the program and this parser are kept together), never skipped.
 /// </summary>
 public static class KernelTableLines
 {
     private const int AfInet = 2, AfInet6 = 10;
 
-    private static readonly string[] Keys = ["bucket", "family", "state", "address", "port", "reuse", "reuseport", "v6only", "uid", "netns"];
+    private static readonly string[] Keys = ["bucket", "family", "state", "address", "port", "reuse", "reuseport", "v6only", "uid", "netns", "inode"];
 
     /// <summary>Every line of an iterator's output; an empty output is an empty table.</summary>
     public static IReadOnlyList<KernelSocket> Parse(string text) =>
@@ -73,13 +73,18 @@ public static class KernelTableLines
 
         return new KernelSocket(table, bucket, family, (int)Number(line, values, "state"), address, (int)port,
             (int)Number(line, values, "reuse"), (int)Number(line, values, "reuseport"), Number(line, values, "v6only") != 0,
-            (uint)Number(line, values, "uid"), (uint)Number(line, values, "netns"));
+            (uint)Number(line, values, "uid"), (uint)Number(line, values, "netns"), Inode(line, values));
     }
 
     private static long Number(string line, Dictionary<string, string> values, string key) =>
         long.TryParse(values[key], NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) && number >= int.MinValue && number <= uint.MaxValue
             ? number
             : throw Bad(line, $"{key}=\"{values[key]}\" is not a number");
+
+    private static ulong Inode(string line, Dictionary<string, string> values) =>
+        ulong.TryParse(values["inode"], NumberStyles.None, CultureInfo.InvariantCulture, out var inode)
+            ? inode
+            : throw Bad(line, $"inode=\"{values["inode"]}\" is not a number");
 
     private static FormatException Bad(string line, string why) =>
         new($"Not a line of kernel_tables.bpf.c ({why}): \"{line.Trim()}\"");

@@ -4,7 +4,8 @@
 // and once with -DTABLE_UDP, because bpftool pins the first program of an object file only.
 //
 // Each line: "<table> bucket=<n|-> family=<n> state=<n> address=<addr> port=<n> reuse=<n> reuseport=<n>
-// v6only=<n> uid=<n> netns=<inode>". Both iterators list only the sockets of the reader's network namespace
+// v6only=<n> uid=<n> netns=<inode> inode=<n>"; inode is the socket's, as /proc/net and /proc/PID/fd show it (0 for
+// TIME_WAIT and request sockets, which are not full sockets). Both iterators list only the sockets of the reader's network namespace
 // (seq_sk_match() in net/ipv4/tcp_ipv4.c and net/ipv4/udp.c compares sock_net() with the namespace the reader
 // opened the file in).
 #include "vmlinux.h"
@@ -14,7 +15,9 @@
 
 #define AF_INET 2
 #define AF_INET6 10
+#define TCP_TIME_WAIT 6
 #define TCP_LISTEN 10
+#define TCP_NEW_SYN_RECV 12
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -27,14 +30,23 @@ static __always_inline void print_common(struct seq_file *seq, struct sock_commo
 	unsigned int reuseport = BPF_CORE_READ_BITFIELD_PROBED(skc, skc_reuseport);
 	unsigned int v6only = BPF_CORE_READ_BITFIELD_PROBED(skc, skc_ipv6only);
 	unsigned int netns = BPF_CORE_READ(skc, skc_net.net, ns.inum);
+	unsigned long inode = 0;
+
+	// sock_i_ino(): the inode of the struct socket that wraps a full socket (struct socket_alloc).
+	if (state != TCP_TIME_WAIT && state != TCP_NEW_SYN_RECV) {
+		struct socket *socket = BPF_CORE_READ((struct sock *)skc, sk_socket);
+
+		if (socket)
+			inode = BPF_CORE_READ(container_of(socket, struct socket_alloc, socket), vfs_inode.i_ino);
+	}
 
 	BPF_SEQ_PRINTF(seq, " family=%u state=%u", family, state);
 	if (family == AF_INET6)
 		BPF_SEQ_PRINTF(seq, " address=%pI6", &skc->skc_v6_rcv_saddr);
 	else
 		BPF_SEQ_PRINTF(seq, " address=%pI4", &skc->skc_rcv_saddr);
-	BPF_SEQ_PRINTF(seq, " port=%u reuse=%u reuseport=%u v6only=%u uid=%u netns=%u\n",
-		       port, reuse, reuseport, v6only, uid, netns);
+	BPF_SEQ_PRINTF(seq, " port=%u reuse=%u reuseport=%u v6only=%u uid=%u netns=%u inode=%lu\n",
+		       port, reuse, reuseport, v6only, uid, netns, inode);
 }
 
 #ifdef TABLE_TCP

@@ -15,9 +15,9 @@ public sealed class KernelTablesTests(ITestOutputHelper output)
     [Fact]
     public void A_tcp_listening_line_parses_into_its_fields()
     {
-        var socket = KernelTableLines.ParseLine("tcp-listening bucket=- family=2 state=10 address=127.0.0.1 port=40000 reuse=1 reuseport=0 v6only=0 uid=0 netns=4026531833");
+        var socket = KernelTableLines.ParseLine("tcp-listening bucket=- family=2 state=10 address=127.0.0.1 port=40000 reuse=1 reuseport=0 v6only=0 uid=0 netns=4026531833 inode=81234");
 
-        socket.Should().Be(new KernelSocket(KernelTable.TcpListening, null, AddressFamily.InterNetwork, 10, IPAddress.Loopback, 40000, 1, 0, false, 0, 4026531833));
+        socket.Should().Be(new KernelSocket(KernelTable.TcpListening, null, AddressFamily.InterNetwork, 10, IPAddress.Loopback, 40000, 1, 0, false, 0, 4026531833, 81234));
         socket.Protocol.Should().Be("tcp");
         socket.StateName.Should().Be("LISTEN");
         socket.Describe(40000).Should().Be("tcp listening hash | - | 127.0.0.1:P | IPv4 | LISTEN | reuse=1 reuseport=0 | uid 0 | netns 4026531833");
@@ -27,26 +27,27 @@ public sealed class KernelTablesTests(ITestOutputHelper output)
     public void A_udp_ipv6_line_keeps_its_bucket_and_v6only_flag()
     {
         var sockets = KernelTableLines.Parse(
-            "udp bucket=2431 family=10 state=7 address=0000:0000:0000:0000:0000:0000:0000:0001 port=42097 reuse=0 reuseport=1 v6only=1 uid=65534 netns=4026532177\n"
-            + "tcp-established bucket=- family=2 state=6 address=127.0.0.1 port=5 reuse=0 reuseport=0 v6only=0 uid=0 netns=1\n");
+            "udp bucket=2431 family=10 state=7 address=0000:0000:0000:0000:0000:0000:0000:0001 port=42097 reuse=0 reuseport=1 v6only=1 uid=65534 netns=4026532177 inode=99\n"
+            + "tcp-established bucket=- family=2 state=6 address=127.0.0.1 port=5 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=0\n");
 
         sockets.Should().HaveCount(2);
-        sockets[0].Should().Be(new KernelSocket(KernelTable.Udp, 2431, AddressFamily.InterNetworkV6, 7, IPAddress.IPv6Loopback, 42097, 0, 1, true, 65534, 4026532177));
+        sockets[0].Should().Be(new KernelSocket(KernelTable.Udp, 2431, AddressFamily.InterNetworkV6, 7, IPAddress.IPv6Loopback, 42097, 0, 1, true, 65534, 4026532177, 99));
         sockets[0].Describe().Should().Be("udp_table | 2431 | [::1]:42097 | IPv6 | CLOSE | reuse=0 reuseport=1 v6only=1 | uid 65534 | netns 4026532177");
         sockets[1].StateName.Should().Be("TIME_WAIT");
         KernelTableLines.Parse("").Should().BeEmpty();
     }
 
     [Theory]
-    [InlineData("tcp-bound bucket=- family=2 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1", "unknown table")]
-    [InlineData("udp bucket=- family=2 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1", "needs its bucket")]
-    [InlineData("tcp-listening bucket=3 family=2 state=10 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1", "gives no bucket")]
-    [InlineData("udp bucket=1 family=1 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1", "family 1")]
-    [InlineData("udp bucket=1 family=10 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1", "is not an InterNetworkV6 address")]
-    [InlineData("udp bucket=1 family=2 state=7 address=127.0.0.1 port=70000 reuse=0 reuseport=0 v6only=0 uid=0 netns=1", "out of range")]
-    [InlineData("udp bucket=1 family=2 state=7 address=127.0.0.1 port=1 reuse=x reuseport=0 v6only=0 uid=0 netns=1", "reuse=\"x\"")]
-    [InlineData("udp bucket=1 family=2 state=7 port=1 address=127.0.0.1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1", "where address=")]
+    [InlineData("tcp-bound bucket=- family=2 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=7", "unknown table")]
+    [InlineData("udp bucket=- family=2 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=7", "needs its bucket")]
+    [InlineData("tcp-listening bucket=3 family=2 state=10 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=7", "gives no bucket")]
+    [InlineData("udp bucket=1 family=1 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=7", "family 1")]
+    [InlineData("udp bucket=1 family=10 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=7", "is not an InterNetworkV6 address")]
+    [InlineData("udp bucket=1 family=2 state=7 address=127.0.0.1 port=70000 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=7", "out of range")]
+    [InlineData("udp bucket=1 family=2 state=7 address=127.0.0.1 port=1 reuse=x reuseport=0 v6only=0 uid=0 netns=1 inode=7", "reuse=\"x\"")]
+    [InlineData("udp bucket=1 family=2 state=7 port=1 address=127.0.0.1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=7", "where address=")]
     [InlineData("udp bucket=1 family=2 state=7", "4 fields")]
+    [InlineData("udp bucket=1 family=2 state=7 address=127.0.0.1 port=1 reuse=0 reuseport=0 v6only=0 uid=0 netns=1 inode=-1", "inode=\"-1\"")]
     public void A_line_not_in_the_program_s_form_is_refused_with_what_is_wrong(string line, string why)
     {
         var parse = () => KernelTableLines.ParseLine(line);
