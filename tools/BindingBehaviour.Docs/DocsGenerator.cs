@@ -52,7 +52,7 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
     {
         var merged = ResultsLoader.Load(results);
         var matrix = MatrixLoader.Load(results);
-        return DocsRenderer.Render(merged, matrix);
+        return AnswerPages.With(DocsRenderer.Render(merged, matrix), merged, RecipesLoader.Load(results));
     }
 
     /// <summary>record: collects a run directory into results/&lt;os&gt;.json (atomically, only if valid), then renders.</summary>

@@ -19,9 +19,10 @@ public sealed record RecipesFile(string Schema, int SchemaVersion, IReadOnlyList
         "BINDINGBEHAVIOUR_ACCEPT_SNAPSHOTS=1 dotnet test tests/BindingBehaviour.Tests --filter FullyQualifiedName~BindingBehaviour.Tests.Recipes";
 }
 
-/// <summary>One task and the C# that does it: its steps (each backed by claims), per-OS notes, and where the code lives.</summary>
+/// <summary>One task and the C# that does it (<see cref="Order"/> places it on the page): its steps (each backed by claims), per-OS notes, and where the code lives.</summary>
 public sealed record RecipeDefinition(
     string Id,
+    int Order,
     string Title,
     string Task,
     IReadOnlyList<RecipeStep> Steps,
@@ -108,6 +109,11 @@ public static partial class RecipesJson
                     Fail($"a note of the recipe \"{recipe.Id}\" needs an OS (Linux, Windows or OSX), a text and a source; it says OS \"{note.Os}\".");
                 }
             }
+        }
+
+        if (file.Recipes.Select(r => r.Order).Distinct().Count() != file.Recipes.Count)
+        {
+            Fail("two recipes have the same order; give each its own place on the page.");
         }
 
         if (!file.Recipes.Select(r => r.Id).SequenceEqual(file.Recipes.Select(r => r.Id).Order(StringComparer.Ordinal)))

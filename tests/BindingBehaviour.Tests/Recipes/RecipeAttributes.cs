@@ -7,10 +7,13 @@ namespace BindingBehaviour.Tests.Recipes;
 /// this file the way claim bodies are, so the page shows the very code that compiles and that RecipeTests run.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class RecipeAttribute(string id, string title, string task, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+public sealed class RecipeAttribute(string id, int order, string title, string task, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     : Attribute
 {
     public string Id { get; } = id;
+
+    /// <summary>The recipe's place on the page, most common task first.</summary>
+    public int Order { get; } = order;
 
     public string Title { get; } = title;
 

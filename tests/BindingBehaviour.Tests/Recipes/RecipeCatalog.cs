@@ -26,6 +26,7 @@ public static class RecipeCatalog
 
     private static RecipeDefinition Definition(MethodInfo method, RecipeAttribute recipe) => new(
         recipe.Id,
+        recipe.Order,
         recipe.Title,
         recipe.Task,
         [.. method.GetCustomAttributes<RecipeStepAttribute>().OrderBy(s => s.Number).Select(s => new RecipeStep(s.Text, s.Claims))],

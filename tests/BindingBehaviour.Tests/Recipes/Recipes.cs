@@ -10,7 +10,7 @@ namespace BindingBehaviour.Tests.Recipes;
 
 public static class Recipes
 {
-    [Recipe("restart-without-waiting-for-time-wait", "Restart a server without waiting for TIME_WAIT",
+    [Recipe("restart-without-waiting-for-time-wait", 1, "Restart a server without waiting for TIME_WAIT",
         "My server was stopped and started again, and for a minute or so its bind fails with \"address already in use\".")]
     [RecipeStep(1, "A server that closes its connections first leaves them in TIME_WAIT on its own port (60 s on Linux, 2 MSL elsewhere); when the clients close first, nothing is left on the server's port.",
         "time-wait-on-the-closing-side", "restart-after-client-closed-first")]
@@ -45,7 +45,7 @@ public static class Recipes
         }
     }
 
-    [Recipe("workers-on-one-port", "Run several worker processes on one port",
+    [Recipe("workers-on-one-port", 2, "Run several worker processes on one port",
         "I want several processes to accept the connections to one port, to use every core.")]
     [RecipeStep(1, "Without an option a second listener on the port is refused, on every OS and in .NET too.",
         "tcp-twice-first-listening", "two-wildcards")]
@@ -89,7 +89,7 @@ public static class Recipes
         }
     }
 
-    [Recipe("keep-my-port-on-windows", "Stop another program from taking my port on Windows",
+    [Recipe("keep-my-port-on-windows", 3, "Stop another program from taking my port on Windows",
         "On Windows another process bound my port and now receives my traffic, or I want to make sure none can.")]
     [RecipeStep(1, "On Windows a socket with SO_REUSEADDR can bind a port that a socket with SO_REUSEADDR already holds, a listening one too (port stealing); Linux and macOS refuse it.",
         "windows-reuseaddr-second-listener")]
@@ -125,7 +125,7 @@ public static class Recipes
         }
     }
 
-    [Recipe("one-socket-for-ipv4-and-ipv6", "One socket for IPv4 and IPv6",
+    [Recipe("one-socket-for-ipv4-and-ipv6", 4, "One socket for IPv4 and IPv6",
         "I want one listener that IPv4 and IPv6 clients both reach.")]
     [RecipeStep(1, "An IPv6 socket's IPV6_V6ONLY default differs by OS (on on Windows, off on macOS, net.ipv6.bindv6only on Linux), but .NET turns it on for every IPv6 socket it creates.",
         "ipv6-only-default", "dotnet-ipv6-sockets-start-v6only")]
@@ -157,7 +157,7 @@ public static class Recipes
         }
     }
 
-    [Recipe("parallel-tests-without-port-clashes", "Parallel tests without port clashes",
+    [Recipe("parallel-tests-without-port-clashes", 5, "Parallel tests without port clashes",
         "My tests start servers in parallel, and now and then one fails with \"address already in use\".")]
     [RecipeStep(1, "Bind port 0 and read the port back: the OS picks a free port from its ephemeral range inside the bind itself, so two tests never get the same one. The range is the OS's own, not 1024-65535.",
         "ephemeral-range-per-os", "linux-bind-odd-connect-even")]
@@ -177,7 +177,7 @@ public static class Recipes
         return listener;
     }
 
-    [Recipe("see-who-holds-a-port", "See who holds a port",
+    [Recipe("see-who-holds-a-port", 6, "See who holds a port",
         "A bind failed with \"address already in use\": which socket holds the port, and which process?")]
     [RecipeStep(1, "The OS keeps a table per protocol: look in the one of your socket (a UDP socket never blocks a TCP bind).",
         "protocol-tables-shown-apart", "tcp-and-udp-share-a-port")]

@@ -23,6 +23,7 @@ internal static class IndexPage
                 + "from the recorded results (one file per OS under `results/`) and never edited by hand; to run the tests on "
                 + $"your machine and regenerate them: `{DocsGenerator.RefreshCommand}`.");
 
+        page.Paragraph(AnswerPages.IndexLinks);
         RenderRuns(page, results);
         RenderLegend(page);
         RenderSummary(page, results);
