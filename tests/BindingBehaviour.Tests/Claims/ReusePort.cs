@@ -230,8 +230,12 @@ public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) 
 
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         second.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        second.Bind(first.LocalEndPoint!);
-        second.Listen(64);
+        var joined = BindingBehaviour.Managed.Steps((Step.Bind, () => second.Bind(first.LocalEndPoint!)), (Step.Listen, () => second.Listen(64)));
+        if (!joined.Succeeded)
+        {
+            Observe(joined);
+            return;
+        }
 
         var (spread, detail) = LoadSpread.Connections([first, second], (IPEndPoint)first.LocalEndPoint!, Connections);
         ObserveValue(spread, detail);

@@ -3,6 +3,9 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using BindingBehaviour.Results;
 using Xunit.Abstractions;
+using Xunit.Sdk;
+
+[assembly: BindingBehaviour.Tests.Infrastructure.NotApplicableFirst]
 
 namespace BindingBehaviour.Tests.Infrastructure;
 
@@ -59,36 +62,62 @@ public abstract class ClaimTest(ITestOutputHelper output)
     protected void Require(string? missingCapability, [CallerMemberName] string method = "") =>
         Require(missingCapability is null, missingCapability ?? "", method);
 
-    private string Id => GetType().GetCustomAttribute<ClaimAttribute>()?.Id
-        ?? throw new InvalidOperationException($"{GetType().Name} has no [Claim] attribute.");
+    private string Id => IdOf(GetType());
 
-    private (Layer Layer, Expectation Expectation) ExpectationFor(string method)
+    private static string IdOf(Type type) => type.GetCustomAttribute<ClaimAttribute>()?.Id
+        ?? throw new InvalidOperationException($"{type.Name} has no [Claim] attribute.");
+
+    private (Layer Layer, Expectation Expectation) ExpectationFor(string method) =>
+        ExpectationFor(GetType(), GetType().GetMethod(method), Output);
+
+    /// <summary>
+    /// Skips a claim's test whose expectation on this OS is n/a before its body runs (<see cref="NotApplicableFirstAttribute"/>),
+    /// so that a claim that does not apply here never looks for another OS's tools or files on its way to the skip.
+    /// </summary>
+    internal static void SkipIfNotApplicable(MethodInfo method)
     {
-        var fact = GetType().GetMethod(method)?.GetCustomAttribute<ClaimFactAttribute>()
-            ?? throw new InvalidOperationException($"{GetType().Name}.{method} is not a [ClaimFact].");
-        var variant = ClaimCatalog.For(GetType()).Variants.Single(v => v.Layer == fact.Layer.ToString());
+        if (method.ReflectedType is { } type && type.IsSubclassOf(typeof(ClaimTest)) && method.GetCustomAttribute<ClaimFactAttribute>() is not null)
+        {
+            _ = ExpectationFor(type, method, output: null);
+        }
+    }
+
+    private static (Layer Layer, Expectation Expectation) ExpectationFor(Type type, MethodInfo? method, ITestOutputHelper? output)
+    {
+        var fact = method?.GetCustomAttribute<ClaimFactAttribute>()
+            ?? throw new InvalidOperationException($"{type.Name}.{method?.Name} is not a [ClaimFact].");
+        var variant = ClaimCatalog.For(type).Variants.Single(v => v.Layer == fact.Layer.ToString());
         var os = HostOs.Require().ToString();
         if (!variant.Expectations.TryGetValue(os, out var expectation))
         {
-            throw new InvalidOperationException($"{GetType().Name}.{method} states no expectation for {os}.");
+            throw new InvalidOperationException($"{type.Name}.{method.Name} states no expectation for {os}.");
         }
 
         if (expectation.Outcome == Expectation.NotApplicable)
         {
             var reason = $"does not apply on {os}: {expectation.Source}";
-            Record(new Observation(Id, fact.Layer.ToString(), Observation.Skipped, null, null, null, null, reason));
+            Record(new Observation(IdOf(type), fact.Layer.ToString(), Observation.Skipped, null, null, null, null, reason), output);
             Skip.If(true, reason);
         }
 
         return (fact.Layer, expectation);
     }
 
-    private void Record(Observation observation)
+    private void Record(Observation observation) => Record(observation, Output);
+
+    private static void Record(Observation observation, ITestOutputHelper? output)
     {
         Run.Recorder.Record(observation);
-        Output.WriteLine($"CLAIM {observation.Claim} [{observation.Layer}] {observation.Status}: "
+        output?.WriteLine($"CLAIM {observation.Claim} [{observation.Layer}] {observation.Status}: "
             + (observation.Outcome ?? observation.SkipReason)
             + (observation.NativeCode is { } code ? $" ({code}: {observation.Message})" : "")
             + (observation.Detail is { } detail ? $" — {detail}" : ""));
     }
+}
+
+/// <summary>Runs <see cref="ClaimTest.SkipIfNotApplicable"/> before every test method, ahead of the claim's own body.</summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class NotApplicableFirstAttribute : BeforeAfterTestAttribute
+{
+    public override void Before(MethodInfo methodUnderTest) => ClaimTest.SkipIfNotApplicable(methodUnderTest);
 }
