@@ -185,7 +185,7 @@ public static class Recipes
         "time-wait-on-the-closing-side", "restart-while-a-connection-is-open")]
     [RecipeStep(3, "A wildcard or dual-stack socket holds the port for every address and for IPv4 too: look at every address on the port, not only the one you bind.",
         "tcp-wildcard-then-loopback", "dual-stack-any-then-ipv4-any")]
-    [RecipeStep(4, "Or let the probe try the very bind you want and say what holds the port: probe doctor tcp|udp ADDRESS:PORT [+OPTION ...] [listen] [--json]. It answers for .NET too, which on Linux is refused at Listen rather than at Bind.",
+    [RecipeStep(4, "Or let this repository's probe try the very bind you want, list every socket on the port with its process and user, and say which conflict refuses it and why: probe doctor tcp|udp ADDRESS:PORT [+OPTION ...] [listen] [--layer native|managed] [--json], for instance dotnet run --project tools/BindingBehaviour.Probe -- doctor tcp 127.0.0.1:8080 listen. With --layer managed it answers for .NET, which on Linux refuses a second TCP socket at Listen rather than at Bind.",
         "tcp-twice-same-address")]
     [RecipeNote(Os.Linux, "With the process: ss -tanp 'sport = :PORT' and ss -uanp 'sport = :PORT' (as root to see other users' processes), or lsof -nP -i :PORT.",
         "ss(8): https://man7.org/linux/man-pages/man8/ss.8.html; lsof(8)")]
