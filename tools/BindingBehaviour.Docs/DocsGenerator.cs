@@ -49,7 +49,7 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
     {
         var merged = ResultsLoader.Load(results, catalog, run);
         var matrix = MatrixLoader.Load(results);
-        return DocsRenderer.Render(merged, matrix);
+        return AnswerPages.With(DocsRenderer.Render(merged, matrix), merged, RecipesLoader.Load(results));
     }
 
     /// <summary>record: collects a run directory into results/runs/&lt;run name&gt;.json, then renders; nothing is written unless all of it is valid.</summary>

@@ -23,6 +23,7 @@ internal static class IndexPage
                 + "from the claim catalog and the recorded runs (`results/catalog.json`, one file per run under `results/runs/`) and never edited by hand; to run the tests on "
                 + $"your machine and regenerate them: `{DocsGenerator.RefreshCommand}`.");
 
+        page.Paragraph(AnswerPages.IndexLinks);
         RenderRuns(page, results);
         RenderLegend(page);
         RenderSummary(page, results);
