@@ -26,26 +26,31 @@ public sealed class BsdBindModel : BindModel
     public override NativeOptions Supported => NativeOptions.ReuseAddr | NativeOptions.ReusePort | NativeOptions.V6Only;
 
     public override string Description => """
-        **macOS** (XNU, BSD rules) looks up the port in the protocol's PCB table when a socket binds, and only the **new**
-        socket's options decide how wide the lookup is:
+        **macOS** (XNU, BSD rules) looks up the port in the protocol's PCB table when a socket binds. The lookup
+        (`in_pcblookup_local()`, `in6_pcblookup_local()`) returns **one** socket, not every socket on the port, and
+        only the **new** socket's options decide how it searches:
 
-        - Without SO_REUSEADDR or SO_REUSEPORT on the new socket, the lookup is *wild*: any existing socket whose address
-          overlaps (the same address, or either one a wildcard) is found. With either option, only a socket on the
-          *identical* address is found, so a wildcard and a specific address coexist whatever the other socket set.
-        - A found socket refuses the bind (`EADDRINUSE`) unless **both** have SO_REUSEPORT (`(reuseport &
+        - Without SO_REUSEADDR or SO_REUSEPORT on the new socket the lookup is *wild*: it returns the best fit, a socket
+          on the identical address if there is one, else one whose address overlaps through a wildcard (either side),
+          the newest first. With either option it returns only a socket on the *identical* address, so a wildcard and
+          a specific address coexist whatever the other socket set.
+        - The one socket found refuses the bind (`EADDRINUSE`) unless **both** have SO_REUSEPORT (`(reuseport &
           t->inp_socket->so_options) == 0` → refused). So an exact duplicate needs SO_REUSEPORT on both; SO_REUSEADDR
-          never allows one (unicast).
+          never allows one (unicast). With three or more sockets, a socket the lookup does not return is not judged:
+          the answer can differ from "refused if any held socket conflicts".
         - The listen state is never looked at; `listen()` does not check the port again.
         - IPv4 and IPv6: an AF_INET socket, a dual-stack `[::]` and a socket bound to a v4-mapped address are in the IPv4
-          lookup (`INP_IPV4`); `[::]`, `[::1]` and V6ONLY sockets are in the IPv6 lookup (`INP_IPV6`). A dual-stack `[::]`
-          checks both. `in_pcbbind()` and `in6_pcbbind()` let two *wildcards* coexist when both sockets are AF_INET6, and
-          `in6_pcbbind()` lets a dual-stack `[::]` join an AF_INET `0.0.0.0` (but not the reverse): the IPv4 check of a new
-          `[::]` only refuses when the existing socket's IPv4 address is specific or it is an AF_INET6 socket too.
+          lookup (`INP_IPV4`); `[::]`, `[::1]` and V6ONLY sockets are in the IPv6 lookup (`INP_IPV6`). A new dual-stack
+          `[::]` is looked up in both. Two exceptions let a found socket pass: in `in_pcbbind()`, when the new socket's
+          IPv4 address and the found socket's are both INADDR_ANY and both sockets are AF_INET6 (a `[::ffff:0.0.0.0]`
+          bind beside a dual-stack `[::]`); in `in6_pcbbind()`'s IPv4 lookup for a dual-stack `[::]`, when the found
+          socket is an AF_INET socket on `0.0.0.0` (so a dual-stack `[::]` joins an AF_INET `0.0.0.0`, not the reverse).
+          Two `[::]` sockets always meet in the IPv6 lookup.
         - A v4-mapped address is bound as IPv4 by `tcp6_usr_bind()`/`udp6_bind()`; on a V6ONLY socket it goes to
           `in6_pcbbind()`, which finds no interface with that address: `EADDRNOTAVAIL`.
         - TCP and UDP have separate tables (`tcbinfo`, `udbinfo`).
 
-        Sources: apple-oss-distributions/xnu bsd/netinet/in_pcb.c, bsd/netinet6/in6_pcb.c, bsd/netinet/tcp_usrreq.c;
+        Sources: apple-oss-distributions/xnu (xnu-11417.101.15, commit e3723e1f17661b24996789d8afc084c0c3303b26) bsd/netinet/in_pcb.c, bsd/netinet6/in6_pcb.c, bsd/netinet/tcp_usrreq.c;
         the Stack Overflow answer by Mecki on SO_REUSEADDR and SO_REUSEPORT (BSD column); OpenBSD regress
         sys/netinet/in_pcbbind. Derived from source, not from a run: the rules page shows how a macOS export compares. Not modelled: Skywalk's
         `netns_reserve_in()` port reservations, and different users.
@@ -72,62 +77,80 @@ public sealed class BsdBindModel : BindModel
         socket.Transport == Transport.Udp ? CellOutcome.Refused(Step.Listen, SocketError.OperationNotSupported) : CellOutcome.Ok;
 
     /// <summary>
-    /// in_pcbbind(): <c>t = in_pcblookup_local(pcbinfo, addr, lport, wild); if (t != NULL &amp;&amp; (reuseport &amp;
-    /// t->so_options) == 0)</c> refuse, unless <c>addr</c> and <c>t->inp_laddr</c> are both INADDR_ANY and both sockets are
-    /// PF_INET6.
+    /// in_pcbbind() (bsd/netinet/in_pcb.c lines 1087-1112 at xnu-11417.101.15): <c>t = in_pcblookup_local(pcbinfo, addr,
+    /// lport, wild); if (t != NULL &amp;&amp; (reuseport &amp; t->so_options) == 0)</c> refuse, unless <c>addr</c> and
+    /// <c>t->inp_laddr</c> are both INADDR_ANY and both sockets are PF_INET6. Only the one socket the lookup returns is
+    /// judged.
     /// </summary>
     private static bool InPcbBind(SocketSpec socket, IPAddress address, bool wild, IReadOnlyList<SocketSpec> bound)
     {
-        foreach (var t in bound)
+        if (LookupLocal(socket.Transport, address, wild, bound, LocalIPv4, IPAddress.Any) is not { } t)
         {
-            if (t.Transport != socket.Transport || LocalIPv4(t) is not { } taken || !Matches(address, taken, wild, IPAddress.Any))
-            {
-                continue;
-            }
-
-            if (!(socket.ReusePort && t.ReusePort)
-                && (!address.Equals(IPAddress.Any) || !taken.Equals(IPAddress.Any) || !socket.IsIPv6 || !t.IsIPv6))
-            {
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        var taken = LocalIPv4(t)!;
+        return !(socket.ReusePort && t.ReusePort)
+            && (!address.Equals(IPAddress.Any) || !taken.Equals(IPAddress.Any) || !socket.IsIPv6 || !t.IsIPv6);
     }
 
     /// <summary>
-    /// in6_pcbbind(): the IPv6 lookup (<c>(reuseport &amp; t->so_options) == 0</c> → refused), then for a dual-stack
-    /// <c>[::]</c> the IPv4 lookup of INADDR_ANY, refused only when also <c>(t->inp_laddr.s_addr != INADDR_ANY ||
-    /// SOCK_DOM(so) == SOCK_DOM(t->inp_socket))</c>.
+    /// in6_pcbbind() (bsd/netinet6/in6_pcb.c lines 460-495): the IPv6 lookup (<c>(reuseport &amp; t->so_options) == 0</c>
+    /// → refused), then for a dual-stack <c>[::]</c> the IPv4 lookup of INADDR_ANY, whose one result refuses only when
+    /// also <c>(t->inp_laddr.s_addr != INADDR_ANY || SOCK_DOM(so) == SOCK_DOM(t->inp_socket))</c>.
     /// </summary>
     private static bool In6PcbBind(SocketSpec socket, bool wild, IReadOnlyList<SocketSpec> bound)
     {
-        foreach (var t in bound)
+        if (LookupLocal(socket.Transport, socket.Address, wild, bound, LocalIPv6, IPAddress.IPv6Any) is { } t6
+            && !(socket.ReusePort && t6.ReusePort))
         {
-            if (t.Transport != socket.Transport || socket.ReusePort && t.ReusePort)
+            return true;
+        }
+
+        if (socket.V6Only || !socket.Address.Equals(IPAddress.IPv6Any)
+            || LookupLocal(socket.Transport, IPAddress.Any, wild, bound, LocalIPv4, IPAddress.Any) is not { } t4)
+        {
+            return false;
+        }
+
+        return !(socket.ReusePort && t4.ReusePort) && (!LocalIPv4(t4)!.Equals(IPAddress.Any) || t4.IsIPv6);
+    }
+
+    /// <summary>
+    /// in_pcblookup_local() / in6_pcblookup_local() (in_pcb.c lines 2374-2463, in6_pcb.c lines 1232-1317) return ONE
+    /// socket, not every socket on the port. Without <c>wild</c>: the first unconnected socket on exactly
+    /// <paramref name="wanted"/>. With <c>wild</c>: the best fit, the socket needing the fewest wildcards (an identical
+    /// address none, a wildcard on either side one), the first such on a tie. Both lists are searched newest first,
+    /// because in_pcbinshash() inserts with LIST_INSERT_HEAD (in_pcb.c lines 2852-2853).
+    /// </summary>
+    private static SocketSpec? LookupLocal(
+        Transport transport, IPAddress wanted, bool wild, IReadOnlyList<SocketSpec> bound, Func<SocketSpec, IPAddress?> local, IPAddress any)
+    {
+        SocketSpec? match = null;
+        var fewest = int.MaxValue;
+        for (var i = bound.Count - 1; i >= 0; i--)
+        {
+            var t = bound[i];
+            if (t.Transport != transport || local(t) is not { } taken)
             {
                 continue;
             }
 
-            if (LocalIPv6(t) is { } taken6 && Matches(socket.Address, taken6, wild, IPAddress.IPv6Any))
+            var wildcards = taken.Equals(wanted) ? 0
+                : wild && (taken.Equals(any) || wanted.Equals(any)) ? 1
+                : int.MaxValue;
+            if (wildcards < fewest)
             {
-                return true;
-            }
-
-            var dualStackWildcard = !socket.V6Only && socket.Address.Equals(IPAddress.IPv6Any);
-            if (dualStackWildcard && LocalIPv4(t) is { } taken4 && Matches(IPAddress.Any, taken4, wild, IPAddress.Any)
-                && (!taken4.Equals(IPAddress.Any) || t.IsIPv6))
-            {
-                return true;
+                (match, fewest) = (t, wildcards);
+                if (wildcards == 0)
+                {
+                    break;
+                }
             }
         }
 
-        return false;
+        return match;
     }
-
-    /// <summary>in_pcblookup_local(): exact match without wild; with wild, also a wildcard on either side.</summary>
-    private static bool Matches(IPAddress wanted, IPAddress taken, bool wild, IPAddress any) =>
-        wanted.Equals(taken) || (wild && (wanted.Equals(any) || taken.Equals(any)));
 
     /// <summary>
     /// The socket's IPv4 local address if it is in the IPv4 lookup (INP_IPV4): AF_INET sockets, a dual-stack [::]

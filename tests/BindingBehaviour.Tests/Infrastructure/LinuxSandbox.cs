@@ -10,7 +10,7 @@ namespace BindingBehaviour.Tests.Infrastructure;
 /// <summary>
 /// Where and as whom a child probe runs: this network namespace or a new one (loopback up, sysctls set there and only
 /// there), as this process's user or as nobody (uid and gid 65534, through setpriv), or as root of a new user namespace
-/// that owns a new network namespace. <see cref="Probe"/> runs <c>dotnet probe.dll --json STEPS</c> (the probe of
+/// that owns a new network namespace. <see cref="Probe(string, Action?)"/> runs <c>dotnet probe.dll STEPS --json</c> (the probe of
 /// tools/BindingBehaviour.Probe, built beside the tests) in that environment and reads back what the OS answered at each
 /// step. The whole chain (unshare, sh, setpriv, dotnet) execs into one process, which is killed after a timeout and
 /// whenever the caller stops waiting.
@@ -102,20 +102,33 @@ public sealed record LinuxSandbox
     /// Runs the probe with these arguments (the probe's own syntax, e.g. "tcp [::]:0 +v6default listen, tcp 0.0.0.0:same")
     /// and returns each step's outcome. <paramref name="whenReady"/> runs once the probe says it is ready to receive.
     /// </summary>
-    public ProbeRun Probe(string arguments, Action? whenReady = null)
-    {
-        if (MissingCapability is { } missing)
-        {
-            throw new InvalidOperationException($"This sandbox cannot run here: {missing}");
-        }
+    public ProbeRun Probe(string arguments, Action? whenReady = null) =>
+        Probe(arguments, whenReady is null ? null : (_, _) => whenReady());
 
-        var (code, stdout, stderr) = Run([.. ProbeCommand(), "--json", .. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)], whenReady);
+    /// <summary>
+    /// As <see cref="Probe(string, Action?)"/>; <paramref name="whenReady"/> gets the probe's process id (every link of
+    /// the chain execs the next, so it is the probe's own) and its ready line ("probe: ready: socket N receives on ...").
+    /// </summary>
+    public ProbeRun Probe(string arguments, Action<int, string>? whenReady)
+    {
+        var (code, stdout, stderr) = RunProbe([.. arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--json"], whenReady);
         if (code != 0)
         {
             throw new InvalidOperationException($"The probe exited with {code}: {stderr}");
         }
 
         return ProbeRun.Parse(Environment, stdout);
+    }
+
+    /// <summary>Runs the probe with these arguments as they are (any command: doctor, --predict) and returns what it printed and its exit code.</summary>
+    public (int Code, string Stdout, string Stderr) RunProbe(IReadOnlyList<string> arguments, Action<int, string>? whenReady = null)
+    {
+        if (MissingCapability is { } missing)
+        {
+            throw new InvalidOperationException($"This sandbox cannot run here: {missing}");
+        }
+
+        return Run([.. ProbeCommand(), .. arguments], whenReady);
     }
 
     private string? FindMissingCapability()
@@ -242,7 +255,7 @@ public sealed record LinuxSandbox
     /// Runs a command with <paramref name="standardInput"/> (or nothing) on its stdin, waits at most <see cref="Timeout"/>,
     /// and always kills what is left of it.
     /// </summary>
-    internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action? whenReady, string? standardInput = null)
+    internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action<int, string>? whenReady, string? standardInput = null)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -260,7 +273,7 @@ public sealed record LinuxSandbox
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var process = new Process { StartInfo = start };
         var clock = Stopwatch.StartNew();
         process.Start();
@@ -281,7 +294,7 @@ public sealed record LinuxSandbox
                     text.Append(line).Append('\n');
                     if (line.StartsWith("probe: ready", StringComparison.Ordinal))
                     {
-                        ready.TrySetResult();
+                        ready.TrySetResult(line);
                     }
                 }
 
@@ -291,7 +304,7 @@ public sealed record LinuxSandbox
             // Wait for the ready line, or for the probe to end without one (then there is nothing to send to).
             if (whenReady is not null && Task.WaitAny([ready.Task, stderr], Timeout) == 0)
             {
-                whenReady();
+                whenReady(process.Id, ready.Task.Result);
             }
 
             var left = Timeout - clock.Elapsed;

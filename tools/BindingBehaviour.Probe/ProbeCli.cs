@@ -7,13 +7,17 @@ using BindingBehaviour.Results;
 namespace BindingBehaviour.Probe;
 
 /// <summary>
-/// The probe's entry point, shared by tools/BindingBehaviour.Probe and the tests: parses the arguments, runs the
+/// The probe's entry point, in tools/BindingBehaviour.Probe, called by Program.cs and by the tests: parses the arguments, runs the
 /// sockets (or the matrix) on this machine and prints each step's outcome beside the model's prediction.
-/// Exit codes: 0 when it ran (whatever the OS answered) or printed --help, 2 for bad arguments (one usage line on stderr).
+/// Exit codes: 0 when it ran (whatever the OS answered) or printed --help, 2 for bad arguments (one usage line on stderr),
+/// 1 when the doctor could not do its job here (one line on stderr: what it could not read, and why).
 /// </summary>
 public static class ProbeCli
 {
     public const int UsageError = 2;
+
+    /// <summary>The command was understood but could not be carried out here (the doctor cannot read a socket table).</summary>
+    public const int CannotRun = 1;
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -38,6 +42,8 @@ public static class ProbeCli
         {
             ProbeSequenceCommand sequence => RunSequence(sequence, stdout, stderr),
             ProbeMatrixCommand matrix => RunMatrix(matrix, stdout, stderr),
+            ProbePredictCommand predict => RunPredict(predict, stdout),
+            ProbeDoctorCommand doctor => Doctor.ProbeDoctor.Run(doctor, stdout, stderr),
             _ => UsageError,
         };
     }
@@ -46,6 +52,13 @@ public static class ProbeCli
     {
         var result = ProbeRunner.Run(command, stderr);
         stdout.Write(command.Json ? Json(result) : Text(result));
+        return 0;
+    }
+
+    private static int RunPredict(ProbePredictCommand command, TextWriter stdout)
+    {
+        var report = ProbePredict.Run(command);
+        stdout.Write(command.Json ? ProbePredict.Json(report) : ProbePredict.Text(report));
         return 0;
     }
 
@@ -178,7 +191,7 @@ public static class ProbeCli
         }
 
         var disagreements = run.Disagreements();
-        text.Append(CultureInfo.InvariantCulture, $"{disagreements.Count} cells disagree with the model ({BindModel.For(layout.Os).Title})\n");
+        text.Append(CultureInfo.InvariantCulture, $"{disagreements.Count} cells disagree with the model ({BindModel.ForThisMachine(layout.Os).Title})\n");
         foreach (var (cell, predicted, observed) in disagreements)
         {
             text.Append(CultureInfo.InvariantCulture, $"  {MatrixRun.Describe(layout, cell)}: predicted {predicted.Code}, observed {observed.Code}\n");

@@ -26,6 +26,9 @@ public sealed record ProbeStepResult(ProbeStep Step, string Described, Outcome? 
     public string PredictedCode => Modelled ? Predicted?.Code ?? "not run" : "not modelled";
 }
 
+/// <summary>A model's answer to one step and the rule behind it; <see cref="ConflictsWith"/> is a socket number (from 1).</summary>
+public sealed record StepExplanation(CellOutcome? Outcome, int? ConflictsWith, string Reason);
+
 /// <summary>The result of a probe run on this machine.</summary>
 public sealed record ProbeResult(Layer Layer, Os Os, string Model, int Attempts, int? Port, IReadOnlyList<ProbeStepResult> Steps)
 {
@@ -42,7 +45,7 @@ public static class ProbeRunner
     public static ProbeResult Run(ProbeSequenceCommand command, TextWriter? progress = null)
     {
         var os = HostOs.Require();
-        var model = BindModel.For(os);
+        var model = BindModel.ForThisMachine(os);
         var predicted = Predict(model, os, command);
 
         // Port discipline as in the matrix: when the OS chose the first port and others share it, a refusal the model
@@ -62,7 +65,10 @@ public static class ProbeRunner
         }
     }
 
-    /// <summary>The socket as the model of <paramref name="os"/> sees it, after .NET's mapping in the managed layer.</summary>
+    /// <summary>
+    /// The socket as the model of <paramref name="os"/> sees it, after .NET's mapping in the managed layer. +v6default takes
+    /// this machine's default when <paramref name="os"/> is this machine's OS, else the OS's documented default.
+    /// </summary>
     public static SocketSpec Spec(Os os, Layer layer, ProbeSocket socket)
     {
         var ipv6 = socket.Family == AddressFamily.InterNetworkV6;
@@ -78,59 +84,84 @@ public static class ProbeRunner
     }
 
     /// <summary>
-    /// What IPV6_V6ONLY a new IPv6 socket gets when nobody sets it: on Linux net.ipv6.bindv6only of this network namespace,
-    /// on Windows 1, on macOS 0 (ipv6(7); Microsoft Learn, "Dual-Stack Sockets for IPv6 Winsock Applications"; XNU
-    /// bsd/netinet6/in6_proto.c, ip6_v6only).
+    /// What IPV6_V6ONLY a new IPv6 socket gets when nobody sets it: on Linux net.ipv6.bindv6only of this network namespace
+    /// (0, the kernel's default, when this is not Linux), on Windows 1, on macOS 0 (ipv6(7); Microsoft Learn, "Dual-Stack
+    /// Sockets for IPv6 Winsock Applications"; XNU bsd/netinet6/in6_proto.c, ip6_v6only).
     /// </summary>
     private static bool DefaultIsV6Only(Os os) => os switch
     {
-        Os.Linux => Results.RunEnvironment.ReadSysctl("net.ipv6.bindv6only") == "1",
+        Os.Linux => OperatingSystem.IsLinux() && Results.RunEnvironment.ReadSysctl("net.ipv6.bindv6only") == "1",
         Os.Windows => true,
         _ => false,
     };
 
+    /// <summary>The model's answer to every step (see <see cref="Explain"/>); null where a step cannot run or is not modelled.</summary>
+    public static IReadOnlyList<CellOutcome?> Predict(BindModel model, Os os, ProbeSequenceCommand command) =>
+        [.. Explain(model, os, command.Layer, command.Steps).Select(e => e.Outcome)];
+
     /// <summary>
-    /// The model's answer to every step: a socket binds (and listens) beside the sockets that hold the port; a later
-    /// <c>listen N</c> is checked beside all the others, with their states at that moment. Null where a step cannot run.
+    /// The model's answer to every step, with the rule that decided it: a socket binds (and listens) beside the sockets that
+    /// hold its port; a later <c>listen N</c> is checked beside all the others, with their states at that moment.
     /// </summary>
-    public static IReadOnlyList<CellOutcome?> Predict(BindModel model, Os os, ProbeSequenceCommand command)
+    public static IReadOnlyList<StepExplanation> Explain(BindModel model, Os os, Layer layer, IReadOnlyList<ProbeStep> steps)
     {
-        var predicted = new List<CellOutcome?>();
+        var explained = new List<StepExplanation>();
         var holding = new Dictionary<int, SocketSpec>();
-        var ports = PortKeys(command.Sockets);
+        var sockets = steps.OfType<ProbeSocket>().ToList();
+        var ports = PortKeys(sockets);
         var number = 0;
-        foreach (var step in command.Steps)
+        foreach (var step in steps)
         {
             if (step is ProbeSocket socket)
             {
                 number++;
-                var spec = Spec(os, command.Layer, socket);
-                var samePort = holding.Where(h => ports[h.Key - 1] == ports[number - 1]).Select(h => h.Value).ToList();
-                var outcome = model.PredictSocket(spec, samePort);
-                predicted.Add(outcome);
-                if (outcome.Succeeded)
+                if (socket.SamePort && !holding.ContainsKey(1))
+                {
+                    explained.Add(new(null, null, "the first socket was refused, so there is no port to share"));
+                    continue;
+                }
+
+                var spec = Spec(os, layer, socket);
+                var samePort = holding.Where(h => ports[h.Key - 1] == ports[number - 1]).ToList();
+                var why = model.ExplainSocket(spec, [.. samePort.Select(h => h.Value)]);
+                explained.Add(new(why.Outcome, why.ConflictsWith is { } k ? samePort[k].Key : null, Numbered(why, samePort)));
+                if (why.Outcome.Succeeded)
                 {
                     holding[number] = spec;
                 }
             }
             else if (step is ProbeListen listen && holding.TryGetValue(listen.Socket, out var held))
             {
-                var outcome = held.Listen ? CellOutcome.Ok
-                    : model.Listen(held, [.. holding.Where(h => h.Key != listen.Socket && ports[h.Key - 1] == ports[listen.Socket - 1]).Select(h => h.Value)]);
-                predicted.Add(outcome);
-                if (outcome.Succeeded)
+                if (held.Listen)
+                {
+                    explained.Add(new(CellOutcome.Ok, null, $"socket {listen.Socket} listens already"));
+                    continue;
+                }
+
+                var others = holding.Where(h => h.Key != listen.Socket && ports[h.Key - 1] == ports[listen.Socket - 1]).ToList();
+                var why = model.ExplainListen(held, [.. others.Select(h => h.Value)]);
+                explained.Add(new(why.Outcome, why.ConflictsWith is { } k ? others[k].Key : null, Numbered(why, others)));
+                if (why.Outcome.Succeeded)
                 {
                     holding[listen.Socket] = held with { Listen = true };
                 }
             }
+            else if (step is ProbeListen refused)
+            {
+                explained.Add(new(null, null, $"socket {refused.Socket} holds nothing: it was refused"));
+            }
             else
             {
-                predicted.Add(null);
+                explained.Add(new(null, null, "the bind models predict sockets and listens, not connects or receives"));
             }
         }
 
-        return predicted;
+        return explained;
     }
+
+    /// <summary>The model's rule with the conflicting socket's number in front: "socket 1: conflicts with ...".</summary>
+    private static string Numbered(BindExplanation why, List<KeyValuePair<int, SocketSpec>> held) =>
+        why.ConflictsWith is { } k ? $"socket {held[k].Key}: {why.Rule}" : why.Rule;
 
     /// <summary>
     /// Which sockets share a port, as far as the command line says: "same" is the first socket's port, an explicit number
@@ -319,6 +350,14 @@ public static class ProbeRunner
         Socket managed => Managed.Try(Step.Listen, () => managed.Listen()),
         _ => throw new InvalidOperationException($"Unknown socket {handle.GetType()}"),
     };
+
+    /// <summary>Opens, binds (and listens) one socket on this machine as the probe would, and closes it at once.</summary>
+    public static (Outcome Outcome, IPEndPoint? Local) Attempt(Layer layer, ProbeSocket socket, int port)
+    {
+        var (outcome, local, handle) = layer == Layer.Native ? RunNative(socket, port) : RunManaged(socket, port);
+        handle?.Dispose();
+        return (outcome, local);
+    }
 
     private static (Outcome Outcome, IPEndPoint? Local, IDisposable? Handle) RunNative(ProbeSocket socket, int port)
     {

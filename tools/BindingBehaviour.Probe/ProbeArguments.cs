@@ -67,6 +67,21 @@ public sealed record ProbeSequenceCommand(Layer Layer, bool Json, IReadOnlyList<
     public IReadOnlyList<ProbeSocket> Sockets { get; } = [.. Steps.OfType<ProbeSocket>()];
 }
 
+/// <summary>
+/// <c>probe --predict --os OS</c>: the model's answer for <see cref="Os"/> to every step, and the rule that decided it,
+/// without opening a socket. <see cref="Kernel"/> (Linux only) asks for the model of that kernel release.
+/// </summary>
+public sealed record ProbePredictCommand(Layer Layer, bool Json, Os Os, Version? Kernel, IReadOnlyList<ProbeStep> Steps) : ProbeCommand(Layer, Json)
+{
+    public IReadOnlyList<ProbeSocket> Sockets { get; } = [.. Steps.OfType<ProbeSocket>()];
+}
+
+/// <summary><c>probe doctor SOCKET</c>: try the bind on this machine, list who holds the port, and explain.</summary>
+public sealed record ProbeDoctorCommand(Layer Layer, bool Json, ProbeSocket Socket) : ProbeCommand(Layer, Json)
+{
+    public int Port => Socket.Port ?? 0;
+}
+
 /// <summary>Run the whole matrix; write the TSV and drawings to <see cref="Out"/>, or measure with <see cref="BenchRuns"/>.</summary>
 public sealed record ProbeMatrixCommand(Layer Layer, bool Json, string? Out, int? BenchRuns) : ProbeCommand(Layer, Json);
 
@@ -92,7 +107,11 @@ public static class ProbeArguments
 {
     public const string Usage = """
         usage: probe [--layer native|managed] [--json] STEP [, STEP ...]
+               probe --predict --os linux|windows|macos [--kernel X.Y] [--layer native|managed] [--json] STEP [, STEP ...]
+               probe doctor tcp|udp ADDRESS:PORT [+OPTION ...] [listen] [--layer native|managed] [--json]
                probe matrix [--layer native|managed] [--out DIR] [--bench [RUNS]] [--json]
+          --predict  the model's answer for that OS and the rule behind each step; opens no socket
+          doctor     tries that bind here, lists every socket on the port (process, user) and says which conflict and why
           STEP    SOCKET, or listen N (socket N listens now), or connect N (a new socket connects to socket N's port
                   on loopback; the OS picks its local port), or receive N COUNT TIMEOUT (udp socket N waits for COUNT
                   datagrams or TIMEOUT such as 5s or 500ms; "probe: ready ..." on stderr says when to send)
@@ -107,6 +126,8 @@ public static class ProbeArguments
                   probe tcp 127.0.0.1:0 +reuseaddr, tcp 127.0.0.1:same +reuseaddr, listen 1, listen 2
                   probe tcp 127.0.0.1:5001 listen, tcp 127.0.0.1:5002 listen, connect 1, connect 2
                   probe udp 127.0.0.1:0 +reuseaddr, receive 1 10 5s
+                  probe --predict --os windows tcp 0.0.0.0:0 listen, tcp 127.0.0.1:same listen
+                  probe doctor tcp 127.0.0.1:8080 listen
                   probe matrix --layer native --out results/matrix
         """;
 
@@ -137,6 +158,9 @@ public static class ProbeArguments
         var json = false;
         string? outDirectory = null;
         int? bench = null;
+        var predict = false;
+        Os? os = null;
+        Version? kernel = null;
         var rest = new List<string>();
         for (var i = 0; i < args.Count; i++)
         {
@@ -152,6 +176,24 @@ public static class ProbeArguments
                     break;
                 case "--json":
                     json = true;
+                    break;
+                case "--predict":
+                    predict = true;
+                    break;
+                case "--os":
+                    os = (i + 1 < args.Count ? args[++i].ToLowerInvariant() : null) switch
+                    {
+                        "linux" => Os.Linux,
+                        "windows" => Os.Windows,
+                        "macos" => Os.OSX,
+                        var other => throw new ProbeUsageException($"--os takes linux, windows or macos, not {Quote(other)}"),
+                    };
+                    break;
+                case "--kernel":
+                    kernel = i + 1 < args.Count && ParseKernel(args[i + 1]) is { } release
+                        ? release
+                        : throw new ProbeUsageException($"--kernel takes a Linux release such as 5.15 or 6.1.0, not {Quote(i + 1 < args.Count ? args[i + 1] : null)}");
+                    i++;
                     break;
                 case "--out":
                     outDirectory = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)
@@ -178,6 +220,19 @@ public static class ProbeArguments
             }
         }
 
+        if ((os is not null || kernel is not null) && !predict)
+        {
+            throw new ProbeUsageException("--os and --kernel belong to --predict");
+        }
+
+        if (rest is ["matrix", ..] || rest is ["doctor", ..])
+        {
+            if (predict)
+            {
+                throw new ProbeUsageException($"--predict answers a sequence of sockets, not \"probe {rest[0]}\"");
+            }
+        }
+
         if (rest is ["matrix"])
         {
             return new ProbeMatrixCommand(layer, json, outDirectory, bench);
@@ -188,7 +243,57 @@ public static class ProbeArguments
             throw new ProbeUsageException("--out and --bench belong to \"probe matrix\"");
         }
 
+        if (rest is ["doctor", .. var socket])
+        {
+            return new ProbeDoctorCommand(layer, json, ParseDoctorSocket(layer, socket));
+        }
+
+        if (predict)
+        {
+            if (os is not { } target)
+            {
+                throw new ProbeUsageException("--predict needs --os linux, windows or macos");
+            }
+
+            if (kernel is not null && target != Os.Linux)
+            {
+                throw new ProbeUsageException("--kernel is a Linux release; it goes with --os linux");
+            }
+
+            return new ProbePredictCommand(layer, json, target, kernel, ParseSockets(layer, rest));
+        }
+
         return new ProbeSequenceCommand(layer, json, ParseSockets(layer, rest));
+    }
+
+    /// <summary>"5.15", "6.1.0": two or three numbers; null for anything else.</summary>
+    private static Version? ParseKernel(string text) =>
+        text.Split('.') is { Length: 2 or 3 } parts && parts.All(p => p.Length is > 0 and < 6 && p.All(char.IsAsciiDigit))
+            ? Version.Parse(text)
+            : null;
+
+    /// <summary>The one socket of "probe doctor": an explicit port from 1 to 65535, the matrix options, listen.</summary>
+    private static ProbeSocket ParseDoctorSocket(Layer layer, List<string> args)
+    {
+        if (args.Count == 0)
+        {
+            throw new ProbeUsageException("doctor needs a socket, e.g. probe doctor tcp 127.0.0.1:8080 listen");
+        }
+
+        var steps = ParseSockets(layer, args);
+        if (steps is not [ProbeSocket socket])
+        {
+            throw new ProbeUsageException("doctor takes one socket: tcp|udp ADDRESS:PORT [+OPTION ...] [listen]");
+        }
+
+        if (socket.Port is not (> 0 and <= 65535))
+        {
+            throw new ProbeUsageException("doctor needs the port to look at, from 1 to 65535 (port 0 lets the OS choose a free one: nothing to diagnose)");
+        }
+
+        return socket.Extras == ProbeExtras.None
+            ? socket
+            : throw new ProbeUsageException($"doctor takes the matrix options only, not {ExtraTokens(socket.Extras)}");
     }
 
     /// <summary>The option tokens of a socket, in the syntax's order: "+reuseaddr +v6only".</summary>
