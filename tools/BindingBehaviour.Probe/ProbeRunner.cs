@@ -45,7 +45,7 @@ public static class ProbeRunner
     public static ProbeResult Run(ProbeSequenceCommand command, TextWriter? progress = null)
     {
         var os = HostOs.Require();
-        var model = BindModel.For(os);
+        var model = BindModel.ForThisMachine(os);
         var predicted = Predict(model, os, command);
 
         // Port discipline as in the matrix: when the OS chose the first port and others share it, a refusal the model

@@ -44,9 +44,10 @@ public sealed class MatrixRunner
         var observed = new CellOutcome[cells.Count];
         var skipped = new string?[cells.Count];
         var attempts = new byte[cells.Count];
+        var model = BindModel.ForThisMachine(_layout.Os);
         for (var i = 0; i < cells.Count; i++)
         {
-            predicted[i] = DotNetOptionMapping.Predict(_layout, cells[i]);
+            predicted[i] = DotNetOptionMapping.Predict(model, _layout, cells[i]);
         }
 
         var clock = Stopwatch.StartNew();
