@@ -282,5 +282,8 @@ public sealed partial class LinuxBindModel : BindModel
 /// </summary>
 public sealed record KernelChange(string Id, string Difference, string Kernels, string Cause, Func<Version, bool> AppliesTo)
 {
+    /// <summary>A release it was observed on (the first in <see cref="Kernels"/>), to count the cells it changes.</summary>
+    public string ObservedOn => System.Text.RegularExpressions.Regex.Match(Kernels, @"\d+\.\d+\.\d+").Value;
+
     public const string MappedWildcardMissedByMappedAddress = "bhash2: [::ffff:0.0.0.0] missed by a v4-mapped bind";
 }

@@ -122,6 +122,44 @@ internal static class RulesPage
         if (os == Os.Linux)
         {
             RenderSelftest(page, selftest);
+            RenderKernels(page);
+        }
+    }
+
+    public const string KernelsAnchor = "linux-kernels";
+
+    /// <summary>
+    /// Which cells older Linux kernels answer differently, and why: each <see cref="LinuxBindModel.KernelChanges"/> entry
+    /// with the kernels it was observed on, the kernel change behind it, and the cells of each layer it changes (the model
+    /// of that kernel against the newest rules). The observations are the per-kernel exports (tools/kernels/sweep).
+    /// </summary>
+    private static void RenderKernels(Markdown page)
+    {
+        page.Line(Markdown.Anchor(KernelsAnchor)).Line()
+            .Heading(3, "Linux, kernel by kernel")
+            .Paragraph("`tools/kernels/sweep` runs the matrices and the claims on Debian's user-mode Linux kernels (5.10, 6.1, 6.12 "
+                + "and the newest) and on the host, and commits each kernel's exports as `results/matrix/linux-<release>-<layer>.tsv`. "
+                + "The model of a kernel (`LinuxBindModel.For(release)`) is the rules above plus the differences below that apply "
+                + "to it; every cell of every committed kernel export agrees with the model of its kernel (`KernelExportTests`). "
+                + (LinuxBindModel.KernelChanges.Count == 0 ? "No kernel answers differently." : "Where kernels answer differently:"));
+        foreach (var change in LinuxBindModel.KernelChanges)
+        {
+            var model = LinuxBindModel.For(change.ObservedOn);
+            var counts = MatrixResults.Layers.Select(layer =>
+            {
+                var layout = MatrixLayout.For(Os.Linux, layer);
+                var changed = layout.Cells.Count(c => DotNetOptionMapping.Predict(model, layout, c) != DotNetOptionMapping.Predict(LinuxBindModel.Instance, layout, c));
+                return $"{MatrixLabels.Counted(changed, "cell", "cells")} of {MatrixLabels.Number(layout.Cells.Count)} {MatrixLabels.LayerWord(layer)}";
+            });
+            page.Heading(4, Markdown.Text(change.Id))
+                .Table(
+                    ["", "kernel change"],
+                    [
+                        ["What differs", change.Difference],
+                        ["Kernels", change.Kernels],
+                        ["Cells it changes", string.Join("; ", counts)],
+                        ["Why", change.Cause],
+                    ]);
         }
     }
 
