@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using BindingBehaviour.Matrix;
 using BindingBehaviour.Native;
 
 namespace BindingBehaviour;
@@ -15,15 +16,11 @@ public static class AddressProbe
     /// <summary>True when a UDP socket can bind the address on an ephemeral port.</summary>
     public static bool CanBind(IPAddress address) => Answers.GetOrAdd(address, static a =>
     {
-        if (!NativeSocket.TryOpen(Transport.Udp, a.AddressFamily, out var socket).Succeeded)
-        {
-            return false;
-        }
-
-        using (socket)
-        {
-            return socket!.Bind(a, 0).Succeeded;
-        }
+        // IPV6_V6ONLY stays at the OS default: the question is the address, not dual-stack.
+        var setup = new NativeSetup(Transport.Udp, NativeOptions.None) { LeaveV6OnlyDefault = true };
+        var outcome = NativeDescriptor.OpenBound(setup, new IPEndPoint(a, 0), out var socket);
+        socket.Dispose();
+        return outcome.Succeeded;
     });
 
     /// <summary>True when this machine has IPv6 and its loopback [::1].</summary>

@@ -35,4 +35,12 @@ public static class DocumentedErrors
 
     public static (int Code, string Message)? For(Os os, SocketError error) =>
         Table.TryGetValue((os, error), out var entry) ? entry : null;
+
+    /// <summary>Where an OS's numbers and messages in <see cref="For"/> come from, as a documented snapshot names it.</summary>
+    public static string Source(Os os) => os switch
+    {
+        Os.Linux => "Linux include/uapi/asm-generic/errno-base.h and errno.h, glibc strerror",
+        Os.OSX => "XNU bsd/sys/errno.h, macOS strerror",
+        _ => "Microsoft Learn, \"Windows Sockets Error Codes\" (the system message of each WSA code)",
+    };
 }

@@ -2,18 +2,6 @@ using System.Net.Sockets;
 
 namespace BindingBehaviour;
 
-/// <summary>The step of an attempt at which the OS refused it.</summary>
-public enum Step
-{
-    Create,
-    SetOption,
-    Bind,
-    Listen,
-    Connect,
-    Send,
-    Receive,
-}
-
 /// <summary>
 /// What the OS answered to an attempt: success, or a refusal at one step with the portable
 /// <see cref="SocketError"/>, the OS's own error number and its message.

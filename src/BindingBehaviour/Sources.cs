@@ -31,6 +31,8 @@ public static class Sources
 
     public const string XnuUdpUsrreq = "XNU bsd/netinet/udp_usrreq.c";
 
+    public const string WineReuseaddrTest = "wine-mirror/wine dlls/ws2_32/tests/sock.c at 3379ee2e, test_reuseaddr() (Wine's conformance test, run on real Windows by the WineHQ test bot; results/attestations.json)";
+
     public const string MicrosoftDualStack = "Microsoft Learn, \"Dual-Stack Sockets for IPv6 Winsock Applications\"";
 
     public const string MicrosoftBind = "Microsoft Learn, Winsock bind function";

@@ -63,10 +63,14 @@ public sealed record Topic(string Id, int Order, string Title, string Question)
         "linux-environments", 15, "Where and as whom: namespaces, sysctls and users",
         "Does the answer change with the network namespace a process runs in, its sysctls, and the user it runs as?");
 
+    public static readonly Topic KernelTables = new(
+        "kernel-tables", 16, "The kernel's own tables",
+        "Is there a slot per (port, protocol) pair? What do the kernel's socket tables hold, read from its memory?");
+
     public static IReadOnlyList<Topic> All { get; } =
     [
         SameProtocol, TcpAndUdp, WildcardVersusSpecific, DualStack, ReuseAddress, ReusePort, Windows,
-        DotNet, Restart, Ephemeral, Privileged, WhoReceives, UnixDomain, NotYours, LinuxEnvironments,
+        DotNet, Restart, Ephemeral, Privileged, WhoReceives, UnixDomain, NotYours, LinuxEnvironments, KernelTables,
     ];
 
     public static Topic? Find(string id) => All.FirstOrDefault(t => t.Id == id);

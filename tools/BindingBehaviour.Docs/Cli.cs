@@ -48,7 +48,8 @@ public static class Cli
                 "check" => generator.Check(command["results"], command["docs"]),
                 "record" => generator.Record(command["run"], command["results"], command["out"]),
                 "refresh" => generator.Refresh(command["results"], command["out"]),
-                "check-definitions" => generator.CheckDefinitions(command["run"], command["results"]),
+                "catalog" => generator.Catalog(command["tests"], command["results"]),
+                "check-catalog" => generator.CheckCatalog(command["tests"], command["results"]),
                 var other => throw new InvalidOperationException($"the command {other} has no implementation."),
             };
         }

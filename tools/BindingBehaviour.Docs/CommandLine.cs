@@ -29,7 +29,10 @@ internal static class CommandLine
         new("record", $"{Tool} record --run <runDir> --results <dir> --out <docsDir>", ["run", "results", "out"], Empty()),
         new("refresh", $"{Tool} refresh [--results results] [--out docs]", [],
             new Dictionary<string, string>(StringComparer.Ordinal) { ["results"] = "results", ["out"] = "docs" }),
-        new("check-definitions", $"{Tool} check-definitions --run <runDir> --results <dir>", ["run", "results"], Empty()),
+        new("catalog", $"{Tool} catalog [--tests <BindingBehaviour.Tests.dll>] [--results results]", [],
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["tests"] = ClaimAssembly.DefaultPath, ["results"] = "results" }),
+        new("check-catalog", $"{Tool} check-catalog [--tests <BindingBehaviour.Tests.dll>] [--results results]", [],
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["tests"] = ClaimAssembly.DefaultPath, ["results"] = "results" }),
     ];
 
     public static string GeneralUsage =>
@@ -37,7 +40,7 @@ internal static class CommandLine
 
     public static IEnumerable<string> Help()
     {
-        yield return $"{Tool}: renders docs/ from results/*.json and results/matrix/*.tsv. Commands:";
+        yield return $"{Tool}: renders docs/ from results/ (catalog.json, runs/*.json, attestations.json, matrix/*.tsv). Commands:";
         foreach (var command in Commands)
         {
             yield return "  " + command.Usage;

@@ -5,24 +5,21 @@ using BindingBehaviour.Results;
 namespace BindingBehaviour.Docs;
 
 /// <summary>
-/// The commands. Each validates everything it reads before it writes anything; data problems are thrown as
-/// <see cref="ResultsFormatException"/> or <see cref="DocsException"/>, whose message names the file.
+/// The commands. Each validates everything it reads, and renders in memory, before it writes anything; data problems are
+/// thrown as <see cref="ResultsFormatException"/> or <see cref="DocsException"/>, whose message names the file.
 /// </summary>
 internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestRunner tests, string workingDirectory)
 {
     public const string RefreshCommand = "dotnet run --project tools/BindingBehaviour.Docs -- refresh";
 
-    /// <summary>render: reads and merges every results file and matrix export, then replaces the docs tree atomically.</summary>
+    public const string CatalogCommand = "dotnet run --project tools/BindingBehaviour.Docs -- catalog";
+
+    /// <summary>render: reads and merges the catalog, every run file, the attestations and the matrix exports, then replaces the docs tree atomically.</summary>
     public int Render(string results, string docs)
     {
         var files = RenderAll(results);
-        var leftover = DocsTree.Replace(docs, files);
+        Write(docs, files);
         stdout.WriteLine($"rendered {files.Count} pages into {docs} from the results in {results}.");
-        if (leftover is not null)
-        {
-            stderr.WriteLine($"warning: {leftover}: the previous docs tree could not be deleted; delete it by hand.");
-        }
-
         return Cli.Success;
     }
 
@@ -47,27 +44,27 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
         return Cli.Failure;
     }
 
-    /// <summary>Reads and validates everything under the results directory (the JSON files, then the matrix exports), then renders in memory.</summary>
-    private static SortedDictionary<string, string> RenderAll(string results)
+    /// <summary>Reads and validates everything under the results directory, with a catalog or a run about to be written in place of the files, then renders in memory.</summary>
+    private static SortedDictionary<string, string> RenderAll(string results, CatalogFile? catalog = null, (string Path, RunFile File)? run = null)
     {
-        var merged = ResultsLoader.Load(results);
+        var merged = ResultsLoader.Load(results, catalog, run);
         var matrix = MatrixLoader.Load(results);
         return AnswerPages.With(DocsRenderer.Render(merged, matrix), merged, RecipesLoader.Load(results));
     }
 
-    /// <summary>record: collects a run directory into results/&lt;os&gt;.json (atomically, only if valid), then renders.</summary>
+    /// <summary>record: collects a run directory into results/runs/&lt;run name&gt;.json, then renders; nothing is written unless all of it is valid.</summary>
     public int Record(string run, string results, string docs)
     {
-        var collected = RunRecorder.Collect(run);
-        var path = Path.Join(results, collected.Run.Os.ToLowerInvariant() + ".json");
-        var text = ResultsJson.Write(collected);
-        ResultsJson.Parse(text, path); // what is written must be what the strict reader accepts
+        var (path, text, file) = Collect(run, results);
+        var files = RenderAll(results, run: (path, file));
         RunRecorder.WriteAtomically(path, text);
-        stdout.WriteLine($"recorded {collected.Observations.Count} observations of {collected.Claims.Count} claims into {path}.");
-        return Render(results, docs);
+        stdout.WriteLine($"recorded {file.Observations.Count} observations of run {file.Name} into {path}.");
+        Write(docs, files);
+        stdout.WriteLine($"rendered {files.Count} pages into {docs}.");
+        return Cli.Success;
     }
 
-    /// <summary>refresh: runs the tests into a fresh run directory and, if they pass, records it.</summary>
+    /// <summary>refresh: runs the tests into a fresh run directory and, if they pass, writes the catalog from the built tests, records the run and renders.</summary>
     public int Refresh(string results, string docs)
     {
         var stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
@@ -87,35 +84,109 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
                 $"{DotnetTestRunner.TestProject}: the tests failed (exit code {exitCode.ToString(CultureInfo.InvariantCulture)}); nothing was recorded, {results} and {docs} are unchanged; the partial run is in {run}.");
         }
 
-        return Record(run, results, docs);
+        var catalog = ClaimAssembly.Read(Path.Combine(workingDirectory, ClaimAssembly.DefaultPath));
+        var catalogPath = Path.Join(results, CatalogFile.FileName);
+        var catalogText = CatalogText(catalog, catalogPath);
+        var (path, text, file) = Collect(run, results);
+        var files = RenderAll(results, catalog, (path, file));
+        RunRecorder.WriteAtomically(catalogPath, catalogText);
+        RunRecorder.WriteAtomically(path, text);
+        stdout.WriteLine($"wrote {catalog.Claims.Count} claims into {catalogPath}; recorded {file.Observations.Count} observations of run {file.Name} into {path}.");
+        Write(docs, files);
+        stdout.WriteLine($"rendered {files.Count} pages into {docs}.");
+        return Cli.Success;
     }
 
-    /// <summary>check-definitions: the claims of a fresh run against those committed for the same OS; observations are not compared.</summary>
-    public int CheckDefinitions(string run, string results)
+    /// <summary>catalog: reads the claims from the built test assembly (built first unless --tests names one) into results/catalog.json.</summary>
+    public int Catalog(string testAssembly, string results)
     {
-        var fresh = RunRecorder.Collect(run);
-        var os = Enum.Parse<Os>(fresh.Run.Os);
-        var committed = ResultsLoader.ByOs(ResultsLoader.ReadAll(results)).GetValueOrDefault(os)
-            ?? throw new DocsException($"{results}: holds no results file for {os}; record one with: {RefreshCommand}");
-
-        var differences = ResultsLoader.DefinitionDifferences(committed.Results.Claims, fresh.Claims).ToList();
-        if (differences.Count == 0)
+        var catalog = ReadClaims(testAssembly);
+        var path = Path.Join(results, CatalogFile.FileName);
+        var text = CatalogText(catalog, path);
+        if (!Directory.Exists(results))
         {
-            stdout.WriteLine($"{committed.Path}: the claim definitions match the tests ({fresh.Claims.Count} claims).");
+            throw new DocsException($"{results}: the results directory does not exist.");
+        }
+
+        RunRecorder.WriteAtomically(path, text);
+        stdout.WriteLine($"wrote {catalog.Claims.Count} claims ({catalog.Claims.Sum(c => c.Variants.Count)} claim bodies) into {path}; render the docs again to show them.");
+        return Cli.Success;
+    }
+
+    /// <summary>check-catalog: the committed catalog must be exactly what the tests define; never writes.</summary>
+    public int CheckCatalog(string testAssembly, string results)
+    {
+        var fresh = ReadClaims(testAssembly);
+        var path = Path.Join(results, CatalogFile.FileName);
+        if (!File.Exists(path))
+        {
+            throw new DocsException($"{path}: does not exist; generate it with: {CatalogCommand}");
+        }
+
+        var committed = ResultsJson.ReadCatalog(path);
+        var before = committed.Claims.ToDictionary(c => c.Id, c => ResultsJson.Serialize(c), StringComparer.Ordinal);
+        var after = fresh.Claims.ToDictionary(c => c.Id, c => ResultsJson.Serialize(c), StringComparer.Ordinal);
+        var differences = 0;
+        foreach (var id in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
+        {
+            var line = !before.ContainsKey(id) ? $"missing from {path}: {id}"
+                : !after.ContainsKey(id) ? $"extra in {path} (no longer in the tests): {id}"
+                : before[id] != after[id] ? $"differs: {id}"
+                : null;
+            if (line is not null)
+            {
+                differences++;
+                stdout.WriteLine(line);
+            }
+        }
+
+        if (differences == 0 && ResultsJson.WriteCatalog(fresh) == File.ReadAllText(path))
+        {
+            stdout.WriteLine($"{path}: the catalog matches the tests ({fresh.Claims.Count} claims).");
             return Cli.Success;
         }
 
-        foreach (var (id, kind) in differences)
+        stderr.WriteLine($"error: {path} is stale: {differences.ToString(CultureInfo.InvariantCulture)} claim(s) differ from the tests, or the file is not in canonical form; regenerate it with: {CatalogCommand}");
+        return Cli.Failure;
+    }
+
+    /// <summary>The catalog of the test assembly: the default path is built first, so it is never older than the sources.</summary>
+    private CatalogFile ReadClaims(string testAssembly)
+    {
+        if (testAssembly == ClaimAssembly.DefaultPath)
         {
-            stdout.WriteLine(kind switch
+            stdout.WriteLine($"building {ClaimAssembly.TestProject} to read its claims");
+            stdout.Flush();
+            var exitCode = tests.Build(workingDirectory);
+            if (exitCode != 0)
             {
-                DefinitionChange.Added => $"missing from {committed.Path}: {id}",
-                DefinitionChange.Removed => $"extra in {committed.Path} (no longer in the tests): {id}",
-                _ => $"differs: {id}",
-            });
+                throw new DocsException($"{ClaimAssembly.TestProject}: the build failed (exit code {exitCode.ToString(CultureInfo.InvariantCulture)}); nothing was written.");
+            }
         }
 
-        stderr.WriteLine($"error: {committed.Path} is stale: re-run refresh ({differences.Count} claim definition(s) differ from the tests: {RefreshCommand})");
-        return Cli.Failure;
+        return ClaimAssembly.Read(Path.IsPathRooted(testAssembly) ? testAssembly : Path.Combine(workingDirectory, testAssembly));
+    }
+
+    private static string CatalogText(CatalogFile catalog, string path)
+    {
+        var text = ResultsJson.WriteCatalog(catalog);
+        ResultsJson.ParseCatalog(text, path); // what is written must be what the strict reader accepts
+        return text;
+    }
+
+    private static (string Path, string Text, RunFile File) Collect(string run, string results)
+    {
+        var collected = RunRecorder.Collect(run);
+        var path = Path.Join(results, RunFile.Folder, collected.Name + ".json");
+        var text = ResultsJson.WriteRun(collected);
+        return (path, text, ResultsJson.ParseRun(text, path)); // what is written must be what the strict reader accepts
+    }
+
+    private void Write(string docs, IReadOnlyDictionary<string, string> files)
+    {
+        if (DocsTree.Replace(docs, files) is { } leftover)
+        {
+            stderr.WriteLine($"warning: {leftover}: the previous docs tree could not be deleted; delete it by hand.");
+        }
     }
 }

@@ -6,12 +6,14 @@ namespace BindingBehaviour.Docs;
 
 /// <summary>
 /// Reads the matrix exports in &lt;results&gt;/matrix, strictly, before anything is written. Every *.tsv directly inside
-/// the folder must be named &lt;os&gt;-&lt;layer&gt;.tsv with the words the probe writes (os: linux, windows or macos;
-/// layer: native or managed), parse with <see cref="MatrixTsv"/>, hold only cells of that OS's and layer's
-/// <see cref="MatrixLayout"/>, each once and in the layout's order, and come with its four drawings exactly as
-/// <see cref="MatrixSvg"/> draws them from it (the docs embed them). Its &lt;os&gt;-&lt;layer&gt;.environment.txt is
-/// optional; when present it must name the same OS and count the same cells. The folder itself is optional; other files
-/// in it (the README, a JSON file) are not read. Any problem is a <see cref="DocsException"/> naming the file.
+/// the folder must be named &lt;run&gt;-&lt;layer&gt;.tsv, the run named as <see cref="Results.RunName"/> names it
+/// (&lt;os&gt;-&lt;release&gt;[-qualifier], os: linux, windows or macos; layer: native or managed), parse with
+/// <see cref="MatrixTsv"/>, and hold only cells of that OS's and layer's <see cref="MatrixLayout"/>, each once and in the
+/// layout's order. Its four drawings are optional (a run of another kernel need not carry 300 kB of pictures); those that
+/// are there must be exactly what <see cref="MatrixSvg"/> draws from it, and the docs show them. Its
+/// &lt;run&gt;-&lt;layer&gt;.environment.txt is optional; when present it must name the same OS and count the same cells.
+/// The folder itself is optional; other files in it (the README, a JSON file) are not read. Any problem is a
+/// <see cref="DocsException"/> naming the file.
 /// </summary>
 internal static partial class MatrixLoader
 {
@@ -36,7 +38,7 @@ internal static partial class MatrixLoader
     private static LoadedMatrix Read(string directory, string fileName)
     {
         var path = Path.Join(directory, fileName);
-        var (os, layer) = ParseName(path, fileName);
+        var (runName, os, layer) = ParseName(path, fileName);
         var layout = MatrixLayout.For(os, layer);
         var command = string.Format(CultureInfo.InvariantCulture, MatrixExport.Command, MatrixWords.Layer(layer));
         var again = $"export it again on {Rendering.Labels.OsName(os)} with: {command}";
@@ -57,28 +59,38 @@ internal static partial class MatrixLoader
         }
 
         var cells = CellsOf(path, layout, rows);
-        CheckDrawings(directory, fileName, layout, rows, again);
-        var machine = ReadMachine(directory, fileName, layout, rows.Count);
-        return new LoadedMatrix(path, layout, rows, cells, machine);
+        var drawn = CheckDrawings(directory, fileName, runName, layout, rows, again);
+        var machine = ReadMachine(directory, fileName, runName, layout, rows.Count);
+        return new LoadedMatrix(path, runName, layout, rows, cells, machine, drawn);
     }
 
-    /// <summary>The OS and layer a file name stands for: exactly <see cref="MatrixTsv.FileName"/> of one of them.</summary>
-    private static (Os Os, Layer Layer) ParseName(string path, string fileName)
+    /// <summary>The run, OS and layer a file name stands for: exactly <see cref="MatrixTsv.FileName"/> of a run name and a layer.</summary>
+    private static (string RunName, Os Os, Layer Layer) ParseName(string path, string fileName)
     {
-        foreach (var os in Enum.GetValues<Os>())
+        foreach (var layer in Enum.GetValues<Layer>())
         {
-            foreach (var layer in Enum.GetValues<Layer>())
+            var suffix = MatrixTsv.FileName("", layer);
+            if (!fileName.EndsWith(suffix, StringComparison.Ordinal))
             {
-                if (string.Equals(fileName, MatrixTsv.FileName(os, layer), StringComparison.Ordinal))
+                continue;
+            }
+
+            var runName = fileName[..^suffix.Length];
+            foreach (var os in Enum.GetValues<Os>())
+            {
+                var prefix = MatrixTsv.OsWord(os) + "-";
+                if (runName.StartsWith(prefix, StringComparison.Ordinal) && runName.Length > prefix.Length)
                 {
-                    return (os, layer);
+                    return (runName, os, layer);
                 }
             }
         }
 
         var words = string.Join(", ", Enum.GetValues<Os>().Select(MatrixTsv.OsWord));
         throw new DocsException(
-            $"{path}: is not named <os>-<layer>.tsv with an OS the matrix knows ({words}) and a layer (native, managed), so it is no matrix export.");
+            $"{path}: is not named <run>-<layer>.tsv, with a run name <os>-<release>[-qualifier] ({words}) and a layer (native, managed), "
+            + "so it is no matrix export; an export from before runs were named (<os>-<layer>.tsv) takes the name of its run: "
+            + "rename it, its drawings and its environment file to <os>-<kernel release>-<layer>.*.");
     }
 
     /// <summary>Each row's cell in the layout; a row that is no cell of it, or out of the layout's order, is an error.</summary>
@@ -116,29 +128,39 @@ internal static partial class MatrixLoader
         return cells;
     }
 
-    /// <summary>The four drawings beside an export must be what <see cref="MatrixSvg"/> draws from it, byte for byte.</summary>
-    private static void CheckDrawings(string directory, string fileName, MatrixLayout layout, IReadOnlyList<MatrixRow> rows, string again)
+    /// <summary>The drawings beside an export, each exactly what <see cref="MatrixSvg"/> draws from it; returns whether all four are there.</summary>
+    private static bool CheckDrawings(string directory, string fileName, string runName, MatrixLayout layout, IReadOnlyList<MatrixRow> rows, string again)
     {
+        var present = 0;
         foreach (var (a, b) in MatrixLayout.ProtocolPairs)
         {
-            var path = Path.Join(directory, MatrixSvg.FileName(layout.Os, layout.Layer, a, b));
+            var path = Path.Join(directory, MatrixSvg.FileName(runName, layout.Layer, a, b));
             if (!File.Exists(path))
             {
-                throw new DocsException($"{path}: is missing; the docs show the drawings of {fileName} beside it; {again}");
+                continue;
             }
 
+            present++;
             var drawing = MatrixSvg.Draw(rows, a, b, MatrixExport.Title(layout, a, b));
             if (!string.Equals(File.ReadAllText(path), drawing, StringComparison.Ordinal))
             {
                 throw new DocsException($"{path}: is not the drawing of {fileName} (stale, or edited by hand); {again}");
             }
         }
+
+        if (present is > 0 and < 4)
+        {
+            throw new DocsException(
+                $"{Path.Join(directory, fileName)}: has {present} of its 4 drawings; keep all four ({runName}-<layer>-<a>-<b>.svg) or none; {again}");
+        }
+
+        return present == 4;
     }
 
     /// <summary>The machine an export was made on, from its environment file, or null when there is none.</summary>
-    private static MatrixMachine? ReadMachine(string directory, string fileName, MatrixLayout layout, int rows)
+    private static MatrixMachine? ReadMachine(string directory, string fileName, string runName, MatrixLayout layout, int rows)
     {
-        var name = MatrixExport.EnvironmentFileName(layout.Os, layout.Layer);
+        var name = MatrixExport.EnvironmentFileName(runName, layout.Layer);
         var path = Path.Join(directory, name);
         if (!File.Exists(path))
         {

@@ -13,10 +13,12 @@ internal sealed record Disagreement(MatrixCell Cell, string Predicted, string Ob
 /// <summary>A managed cell beside the native cell with the options .NET really sets, where the two answer differently.</summary>
 internal sealed record LayerDifference(MatrixCell Managed, MatrixCell Native, string ManagedOutcome, string NativeOutcome);
 
-/// <summary>The managed export of one OS against its native export, paired through .NET's option mapping.</summary>
+/// <summary>The managed export of one run against its native export, paired through .NET's option mapping.</summary>
 internal sealed record LayerComparison(LoadedMatrix Managed, LoadedMatrix Native, int Paired, IReadOnlyList<LayerDifference> Differences)
 {
     public Os Os => Managed.Os;
+
+    public string RunName => Managed.RunName;
 
     public int ManagedCells => Managed.Rows.Count;
 
@@ -29,9 +31,11 @@ internal sealed class LoadedMatrix
     private readonly string?[] _outcomeByCell;
     private readonly Lazy<IReadOnlyList<Disagreement>> _disagreements;
 
-    public LoadedMatrix(string path, MatrixLayout layout, IReadOnlyList<MatrixRow> rows, IReadOnlyList<MatrixCell> cells, MatrixMachine? machine)
+    public LoadedMatrix(string path, string runName, MatrixLayout layout, IReadOnlyList<MatrixRow> rows, IReadOnlyList<MatrixCell> cells, MatrixMachine? machine, bool drawn)
     {
         Path = path;
+        RunName = runName;
+        Drawn = drawn;
         Layout = layout;
         Rows = rows;
         Cells = cells;
@@ -54,6 +58,12 @@ internal sealed class LoadedMatrix
     public string Path { get; }
 
     public string FileName => System.IO.Path.GetFileName(Path);
+
+    /// <summary>The run that made the export (<see cref="Results.RunName"/>): its claims run, if recorded, has the same name.</summary>
+    public string RunName { get; }
+
+    /// <summary>Whether its four drawings are beside it.</summary>
+    public bool Drawn { get; }
 
     public MatrixLayout Layout { get; }
 
@@ -94,31 +104,43 @@ internal sealed class MatrixResults(IReadOnlyList<LoadedMatrix> exports, bool fo
     /// <summary>Whether &lt;results&gt;/matrix exists at all.</summary>
     public bool FolderExists { get; } = folderExists;
 
-    /// <summary>The exports by layer (native first), then in the order of the OS columns (both the order of their enums).</summary>
+    /// <summary>The exports by layer (native first), then by OS (the order of the columns), then by run name.</summary>
     public IReadOnlyList<LoadedMatrix> Exports { get; } =
-        [.. exports.OrderBy(e => e.Layer).ThenBy(e => e.Os)];
+        [.. exports.OrderBy(e => e.Layer).ThenBy(e => e.Os).ThenBy(e => e.RunName, StringComparer.Ordinal)];
 
-    public LoadedMatrix? Find(Os os, Layer layer) => Exports.FirstOrDefault(e => e.Os == os && e.Layer == layer);
+    public LoadedMatrix? Find(string runName, Layer layer) => Exports.FirstOrDefault(e => e.RunName == runName && e.Layer == layer);
+
+    /// <summary>Every export of one OS on one layer: one per run.</summary>
+    public IReadOnlyList<LoadedMatrix> Of(Os os, Layer layer) => [.. Exports.Where(e => e.Os == os && e.Layer == layer)];
 
     public IReadOnlyList<LoadedMatrix> OfLayer(Layer layer) => [.. Exports.Where(e => e.Layer == layer)];
 
-    /// <summary>The exports of one layer compared cell by cell, or null with fewer than two.</summary>
+    /// <summary>The names of the runs with an export, in the order of <see cref="Exports"/>.</summary>
+    public IReadOnlyList<string> RunNames => [.. Exports.Select(e => e.RunName).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The exports of one layer (every run of every OS) compared cell by cell, or null with fewer than two.</summary>
     public MatrixComparisonResult? CompareOses(Layer layer) => OfLayer(layer) is { Count: >= 2 } exports
-        ? MatrixComparison.Compare([.. exports.Select(e => (MatrixTsv.OsWord(e.Os), e.Rows))])
+        ? MatrixComparison.Compare([.. exports.Select(e => (e.RunName, e.Rows))])
+        : null;
+
+    /// <summary>The runs of one OS on one layer compared cell by cell (where kernels or settings answer differently), or null with fewer than two.</summary>
+    public MatrixComparisonResult? CompareRuns(Os os, Layer layer) => Of(os, layer) is { Count: >= 2 } exports
+        ? MatrixComparison.Compare([.. exports.Select(e => (e.RunName, e.Rows))])
         : null;
 
     /// <summary>
-    /// The managed export of an OS against its native export. The two vocabularies differ (C# options against kernel
+    /// The managed export of a run against its native export. The two vocabularies differ (C# options against kernel
     /// options), so each managed cell is paired with the native cell carrying the options .NET really sets
-    /// (<see cref="DotNetOptionMapping.ToSpec(Os, MatrixConfig)"/>); null unless the OS has both exports.
+    /// (<see cref="DotNetOptionMapping.ToSpec(Os, MatrixConfig)"/>); null unless the run has both exports.
     /// </summary>
-    public LayerComparison? CompareLayers(Os os)
+    public LayerComparison? CompareLayers(string runName)
     {
-        if (Find(os, Layer.Managed) is not { } managed || Find(os, Layer.Native) is not { } native)
+        if (Find(runName, Layer.Managed) is not { } managed || Find(runName, Layer.Native) is not { } native)
         {
             return null;
         }
 
+        var os = managed.Os;
         var paired = 0;
         var differences = new List<LayerDifference>();
         foreach (var (cell, outcome) in managed.Observed())

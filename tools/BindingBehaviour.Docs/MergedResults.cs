@@ -1,50 +1,71 @@
+using BindingBehaviour.Evidence;
 using BindingBehaviour.Results;
 
 namespace BindingBehaviour.Docs;
 
-/// <summary>How a cell of the docs stands: observed (and then holds, differs or skipped), expected only, or not applicable.</summary>
+/// <summary>
+/// How a cell of the docs stands, in three grades never mixed: observed by a run (and then it holds, differs or was
+/// skipped), attested by a public test on that OS, or expected only; or the claim does not apply.
+/// </summary>
 internal enum Verdict
 {
     Holds,
     Differs,
     Skipped,
+    Attested,
     ExpectedOnly,
     NotApplicable,
 }
 
-/// <summary>One claim, on one layer, on one OS: the expectation, and the observation if a run of that OS made one.</summary>
-internal sealed record Cell(Os Os, Expectation Expected, OsRun? Run, Observation? Observation, Verdict Verdict)
+/// <summary>
+/// One run's observation of a claim on one layer: its verdict against the current expectation, and whether it is stale
+/// (the body that ran is not the catalog's body: observed before the claim changed, shown but never counted).
+/// </summary>
+internal sealed record RunObservation(LoadedRun Run, Observation Observation, bool Stale, Verdict Verdict)
 {
-    public bool IsObserved => Observation is not null;
+    /// <summary>What two runs must share to agree: the status and the outcome (or the skip).</summary>
+    public string Answer => Observation.Status == Observation.Skipped ? "skipped" : Observation.Outcome ?? "";
 }
 
-/// <summary>The run of one OS: its environment and its observations, by claim and layer.</summary>
-internal sealed class OsRun(LoadedResults file)
+/// <summary>
+/// One claim, on one layer, on one OS: the expectation, every run of that OS that observed it (current and stale), the
+/// attestations, the documented snapshot if one exists, and the verdict over the current observations.
+/// </summary>
+internal sealed record Cell(
+    Os Os,
+    Expectation Expected,
+    IReadOnlyList<RunObservation> Observations,
+    IReadOnlyList<Attestation> Attestations,
+    RefusalSnapshot? DocumentedSnapshot,
+    Verdict Verdict)
 {
-    private readonly Dictionary<(string Claim, string Layer), Observation> _observations =
-        file.Results.Observations.ToDictionary(o => (o.Claim, o.Layer));
+    public IReadOnlyList<RunObservation> Current => [.. Observations.Where(o => !o.Stale)];
 
-    public Os Os { get; } = file.Os;
+    public IReadOnlyList<RunObservation> StaleObservations => [.. Observations.Where(o => o.Stale)];
 
-    public string FileName { get; } = file.FileName;
+    /// <summary>Whether every current observation gives the same answer (true with none or one).</summary>
+    public bool RunsAgree => Current.Select(o => o.Answer).Distinct(StringComparer.Ordinal).Count() <= 1;
 
-    public RunInfo Info { get; } = file.Results.Run;
-
-    public Observation? Find(string claim, string layer) => _observations.GetValueOrDefault((claim, layer));
+    public bool IsObserved => Verdict is Verdict.Holds or Verdict.Differs or Verdict.Skipped;
 }
 
-/// <summary>Every OS's results merged: the claims (the same in every file) and at most one run per OS.</summary>
+/// <summary>The catalog's claims, every run (any number per OS) and the attestations, merged.</summary>
 internal sealed class MergedResults
 {
-    private readonly Dictionary<Os, OsRun> _runs;
+    private readonly Dictionary<(string Claim, string Layer, string Os), List<Attestation>> _attestations;
 
-    public MergedResults(IReadOnlyList<ClaimDefinition> claims, IEnumerable<LoadedResults> files)
+    public MergedResults(IReadOnlyList<ClaimDefinition> claims, IEnumerable<LoadedRun> runs, IReadOnlyList<Attestation> attestations)
     {
-        _runs = files.ToDictionary(f => f.Os, f => new OsRun(f));
         Claims = [.. claims
             .OrderBy(c => Topic.Find(c.Topic)!.Order)
             .ThenBy(c => c.Id, StringComparer.Ordinal)];
         Topics = [.. Topic.All.Where(t => Claims.Any(c => c.Topic == t.Id)).OrderBy(t => t.Order)];
+        Runs = [.. runs.OrderBy(r => r.Os).ThenBy(r => r.Name, StringComparer.Ordinal)];
+        Attestations = [.. attestations.OrderBy(a => a.Id, StringComparer.Ordinal)];
+        _attestations = Attestations
+            .Where(a => a.Claim is not null)
+            .GroupBy(a => (a.Claim!, a.Layer!, a.Os))
+            .ToDictionary(g => g.Key, g => g.ToList());
     }
 
     /// <summary>The OSes in the order of their columns: Linux, Windows, macOS.</summary>
@@ -56,7 +77,14 @@ internal sealed class MergedResults
     /// <summary>The topics that hold at least one claim, in their order.</summary>
     public IReadOnlyList<Topic> Topics { get; }
 
-    public OsRun? RunOf(Os os) => _runs.GetValueOrDefault(os);
+    /// <summary>Every run, by OS and then by name.</summary>
+    public IReadOnlyList<LoadedRun> Runs { get; }
+
+    public IReadOnlyList<Attestation> Attestations { get; }
+
+    public IReadOnlyList<LoadedRun> RunsOf(Os os) => [.. Runs.Where(r => r.Os == os)];
+
+    public LoadedRun? Run(string name) => Runs.FirstOrDefault(r => r.Name == name);
 
     public ClaimDefinition? Find(string id) => Claims.FirstOrDefault(c => c.Id == id);
 
@@ -68,23 +96,57 @@ internal sealed class MergedResults
     public static IReadOnlyList<ClaimVariant> Layers(ClaimDefinition claim) =>
         [.. claim.Variants.OrderBy(v => Enum.Parse<Layer>(v.Layer))];
 
+    /// <summary>The attestations of a claim on one layer for an OS name (Linux, Windows, OSX or FreeBSD).</summary>
+    public IReadOnlyList<Attestation> AttestationsOf(ClaimDefinition claim, ClaimVariant variant, string os) =>
+        _attestations.GetValueOrDefault((claim.Id, variant.Layer, os)) ?? [];
+
+    /// <summary>The attestations of a claim on one layer for OSes that have no column (FreeBSD).</summary>
+    public IReadOnlyList<Attestation> OtherAttestations(ClaimDefinition claim, ClaimVariant variant) =>
+        [.. Attestations.Where(a => a.Claim == claim.Id && a.Layer == variant.Layer && !HostOs.TryParse(a.Os, out _))];
+
     public Cell CellOf(ClaimDefinition claim, ClaimVariant variant, Os os)
     {
         var expected = variant.Expectations[os.ToString()];
+        var observations = RunsOf(os)
+            .Select(run => (Run: run, Observation: run.File.Observations.FirstOrDefault(o => o.Claim == claim.Id && o.Layer == variant.Layer)))
+            .Where(x => x.Observation is not null)
+            .Select(x => new RunObservation(x.Run, x.Observation!, x.Observation!.BodyHash != variant.BodyHash, VerdictOf(expected, x.Observation!)))
+            .ToList();
+        var attestations = AttestationsOf(claim, variant, os.ToString());
+        var snapshot = variant.Snapshots?.GetValueOrDefault(os.ToString()) is { Documented: true } documented ? documented : null;
+        var current = observations.Where(o => !o.Stale).Select(o => o.Verdict).ToList();
         var notApplicable = expected.Outcome == Expectation.NotApplicable;
-        var run = RunOf(os);
-        var observation = run?.Find(claim.Id, variant.Layer);
-        var verdict = observation switch
+        var verdict =
+            current.Contains(Verdict.Differs) ? Verdict.Differs
+            : current.Contains(Verdict.Holds) ? Verdict.Holds
+            : attestations.Count > 0 && !notApplicable ? Verdict.Attested
+            : current.Contains(Verdict.Skipped) ? Verdict.Skipped
+            : current.Contains(Verdict.NotApplicable) || notApplicable ? Verdict.NotApplicable
+            : Verdict.ExpectedOnly;
+        return new Cell(os, expected, observations, attestations, snapshot, verdict);
+    }
+
+    /// <summary>One observation against the current expectation (recomputed: an expectation may change without making it stale).</summary>
+    public static Verdict VerdictOf(Expectation expected, Observation observation)
+    {
+        var notApplicable = expected.Outcome == Expectation.NotApplicable;
+        return observation switch
         {
-            null => notApplicable ? Verdict.NotApplicable : Verdict.ExpectedOnly,
             { Status: Observation.Skipped } => notApplicable ? Verdict.NotApplicable : Verdict.Skipped,
             { Outcome: var outcome } when notApplicable => outcome == Expectation.NotApplicable ? Verdict.NotApplicable : Verdict.Differs,
             { Outcome: var outcome } => expected.Accepts(outcome!) ? Verdict.Holds : Verdict.Differs,
         };
-        return new Cell(os, expected, run, observation, verdict);
     }
 
     /// <summary>Every cell of a topic on one OS (all its claims, all their layers).</summary>
     public IEnumerable<Cell> CellsOf(Topic topic, Os os) =>
         ClaimsOf(topic).SelectMany(c => Layers(c).Select(v => CellOf(c, v, os)));
+
+    /// <summary>A run's observations of claims the catalog no longer defines (made at an older commit): counted, never shown as cells.</summary>
+    public int Undefined(LoadedRun run) =>
+        run.File.Observations.Count(o => Find(o.Claim) is not { } c || c.Variants.All(v => v.Layer != o.Layer));
+
+    /// <summary>A run's observations whose claim body has changed since.</summary>
+    public int Stale(LoadedRun run) =>
+        run.File.Observations.Count(o => Find(o.Claim)?.Variants.FirstOrDefault(v => v.Layer == o.Layer) is { } v && v.BodyHash != o.BodyHash);
 }

@@ -1,128 +1,83 @@
+using BindingBehaviour.Evidence;
 using BindingBehaviour.Results;
 
 namespace BindingBehaviour.Docs;
 
-/// <summary>One results file as read: where it came from and what it holds (in canonical form).</summary>
-internal sealed record LoadedResults(string Path, Os Os, ResultsFile Results)
+/// <summary>One run file as read: where it came from (relative to the results directory) and what it holds, in canonical form.</summary>
+internal sealed record LoadedRun(string Path, string RelativePath, RunFile File)
 {
-    public string FileName => System.IO.Path.GetFileName(Path);
+    public string Name => File.Name;
+
+    public Os Os => Enum.Parse<Os>(File.Run.Os);
+
+    public RunInfo Info => File.Run;
 }
 
 /// <summary>
-/// Reads every *.json directly inside a results directory (not its subfolders), validates each strictly, and merges them:
-/// one file per OS, and the same claim definitions in every file. Every check runs before anything is written.
+/// Reads a results directory strictly, everything before anything is written: <c>catalog.json</c> (the claims, required),
+/// <c>attestations.json</c> (optional), and every run file: <c>runs/*.json</c>, and, for files from before runs had a
+/// folder, any other <c>*.json</c> directly in the directory. A run file of schema version 1 or 2 merges, whatever commit
+/// made it; a file of another schema or version, or a malformed one, is refused with one message naming it, and so are two
+/// files of one run name.
 /// </summary>
 internal static class ResultsLoader
 {
-    public static MergedResults Load(string directory) => Merge(ReadAll(directory));
+    public const string AttestationsFileName = "attestations.json";
 
-    public static IReadOnlyList<LoadedResults> ReadAll(string directory)
+    public static MergedResults Load(string directory, CatalogFile? catalog = null, (string Path, RunFile File)? newRun = null)
     {
         if (!Directory.Exists(directory))
         {
             throw new DocsException($"{directory}: the results directory does not exist.");
         }
 
-        var paths = Directory.GetFiles(directory, "*.json", SearchOption.TopDirectoryOnly)
-            .Where(p => string.Equals(System.IO.Path.GetExtension(p), ".json", StringComparison.Ordinal))
-            .OrderBy(p => System.IO.Path.GetFileName(p), StringComparer.Ordinal)
-            .ToList();
-        if (paths.Count == 0)
+        var catalogPath = Path.Join(directory, CatalogFile.FileName);
+        if (catalog is null && !File.Exists(catalogPath))
         {
             throw new DocsException(
-                $"{directory}: holds no results file (*.json); record one with: {DocsGenerator.RefreshCommand}");
+                $"{directory}: holds no {CatalogFile.FileName} (the claim catalog); generate it with: {DocsGenerator.CatalogCommand}");
         }
 
-        return [.. paths.Select(Read)];
-    }
+        catalog ??= ResultsJson.ReadCatalog(catalogPath);
+        var attestationsPath = Path.Join(directory, AttestationsFileName);
+        var attestations = File.Exists(attestationsPath) ? Attestations.Read(attestationsPath).Attestations : [];
 
-    public static LoadedResults Read(string path)
-    {
-        var results = ResultsJson.Canonical(ResultsJson.Read(path));
-        return new LoadedResults(path, Enum.Parse<Os>(results.Run.Os), results);
-    }
-
-    /// <summary>The files by OS; two files of one OS are an error naming both.</summary>
-    public static IReadOnlyDictionary<Os, LoadedResults> ByOs(IReadOnlyList<LoadedResults> files)
-    {
-        var byOs = new Dictionary<Os, LoadedResults>();
-        foreach (var file in files)
+        var runs = RunPaths(directory)
+            .Where(p => newRun is null || !SamePath(p, newRun.Value.Path))
+            .Select(p => new LoadedRun(p, Relative(directory, p), ResultsJson.ReadRun(p)))
+            .ToList();
+        if (newRun is { } added)
         {
-            if (!byOs.TryAdd(file.Os, file))
+            runs.Add(new LoadedRun(added.Path, Relative(directory, added.Path), added.File));
+        }
+
+        var byName = new Dictionary<string, LoadedRun>(StringComparer.Ordinal);
+        foreach (var run in runs.OrderBy(r => r.RelativePath, StringComparer.Ordinal))
+        {
+            if (!byName.TryAdd(run.Name, run))
             {
                 throw new DocsException(
-                    $"{file.Path}: holds a run on {file.Os}, and so does {byOs[file.Os].Path}; keep one results file per OS.");
+                    $"{run.Path}: holds run \"{run.Name}\", and so does {byName[run.Name].Path}; keep one file per run (set {RunName.QualifierVariable} to tell two runs of one kernel apart).");
             }
         }
 
-        return byOs;
+        return new MergedResults(catalog.Claims, byName.Values, attestations);
     }
 
-    public static MergedResults Merge(IReadOnlyList<LoadedResults> files)
+    /// <summary>The run files of a results directory, in name order.</summary>
+    public static IEnumerable<string> RunPaths(string directory)
     {
-        var byOs = ByOs(files);
-        var reference = files[0];
-        foreach (var file in files.Skip(1))
-        {
-            CheckSameDefinitions(reference, file);
-        }
-
-        return new MergedResults(reference.Results.Claims, byOs.Values);
+        var top = Directory.GetFiles(directory, "*.json", SearchOption.TopDirectoryOnly)
+            .Where(p => Path.GetFileName(p) is not (CatalogFile.FileName or AttestationsFileName));
+        var folder = Path.Join(directory, RunFile.Folder);
+        var runs = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json", SearchOption.TopDirectoryOnly) : [];
+        return top.Concat(runs)
+            .Where(p => string.Equals(Path.GetExtension(p), ".json", StringComparison.Ordinal))
+            .OrderBy(p => Relative(directory, p), StringComparer.Ordinal);
     }
 
-    /// <summary>The claim definitions of two files, compared in serialized form; the first difference is an error naming both files.</summary>
-    private static void CheckSameDefinitions(LoadedResults reference, LoadedResults file)
-    {
-        var hint = "claim definitions must be the same in every results file; re-record the older one";
-        foreach (var difference in DefinitionDifferences(reference.Results.Claims, file.Results.Claims))
-        {
-            throw new DocsException(difference.Kind switch
-            {
-                DefinitionChange.Added =>
-                    $"{file.Path}: defines claim \"{difference.Id}\", which {reference.Path} does not; {hint}.",
-                DefinitionChange.Removed =>
-                    $"{file.Path}: lacks claim \"{difference.Id}\", which {reference.Path} defines; {hint}.",
-                _ => $"{file.Path}: claim \"{difference.Id}\" is defined differently than in {reference.Path}; {hint}.",
-            });
-        }
-    }
+    private static string Relative(string directory, string path) => Path.GetRelativePath(directory, path).Replace('\\', '/');
 
-    /// <summary>How <paramref name="other"/> differs from <paramref name="baseline"/>, claim by claim, in id order.</summary>
-    public static IEnumerable<(string Id, DefinitionChange Kind)> DefinitionDifferences(
-        IReadOnlyList<ClaimDefinition> baseline, IReadOnlyList<ClaimDefinition> other)
-    {
-        var before = baseline.ToDictionary(c => c.Id, Serialize, StringComparer.Ordinal);
-        var after = other.ToDictionary(c => c.Id, Serialize, StringComparer.Ordinal);
-        foreach (var id in before.Keys.Union(after.Keys).Order(StringComparer.Ordinal))
-        {
-            if (!before.TryGetValue(id, out var a))
-            {
-                yield return (id, DefinitionChange.Added);
-            }
-            else if (!after.TryGetValue(id, out var b))
-            {
-                yield return (id, DefinitionChange.Removed);
-            }
-            else if (!string.Equals(a, b, StringComparison.Ordinal))
-            {
-                yield return (id, DefinitionChange.Changed);
-            }
-        }
-    }
-
-    /// <summary>A claim in canonical form (layers and expectations in a fixed order), serialized.</summary>
-    private static string Serialize(ClaimDefinition claim)
-    {
-        var canonical = ResultsJson.Canonical(new ResultsFile(
-            ResultsFile.SchemaId, ResultsFile.CurrentVersion,
-            new RunInfo("", "", "", "", "", "", "", new Dictionary<string, string>()), [claim], []));
-        return ResultsJson.Serialize(canonical.Claims[0]);
-    }
-}
-
-internal enum DefinitionChange
-{
-    Added,
-    Removed,
-    Changed,
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 }

@@ -7,6 +7,9 @@ namespace BindingBehaviour.Docs;
 internal interface ITestRunner
 {
     int Run(string workingDirectory, string runDirectory);
+
+    /// <summary>Builds the test project (Debug), so that its assembly can be read for the catalog; returns the exit code.</summary>
+    int Build(string workingDirectory);
 }
 
 /// <summary>
@@ -17,20 +20,32 @@ internal sealed class DotnetTestRunner : ITestRunner
 {
     public const string TestProject = "tests/BindingBehaviour.Tests/BindingBehaviour.Tests.csproj";
 
-    public int Run(string workingDirectory, string runDirectory)
+    public int Run(string workingDirectory, string runDirectory) =>
+        Dotnet(workingDirectory, ["test", TestProject], runDirectory);
+
+    public int Build(string workingDirectory) => Dotnet(workingDirectory, ["build", TestProject, "-nologo", "-v", "quiet"], null);
+
+    private static int Dotnet(string workingDirectory, IReadOnlyList<string> arguments, string? runDirectory)
     {
         if (!File.Exists(Path.Combine(workingDirectory, TestProject)))
         {
-            throw new DocsException($"{TestProject}: not found; run refresh from the repository root.");
+            throw new DocsException($"{TestProject}: not found; run this from the repository root.");
         }
 
         var start = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
-            ArgumentList = { "test", TestProject },
-            Environment = { [RunRecorder.DirectoryVariable] = runDirectory },
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (runDirectory is not null)
+        {
+            start.Environment[RunRecorder.DirectoryVariable] = runDirectory;
+        }
 
         Process? process;
         try

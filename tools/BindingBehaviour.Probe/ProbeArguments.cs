@@ -131,25 +131,10 @@ public static class ProbeArguments
                   probe matrix --layer native --out results/matrix
         """;
 
-    private static readonly (string Token, NativeOptions Flag)[] NativeTokens =
-    [
-        ("+reuseaddr", NativeOptions.ReuseAddr),
-        ("+reuseport", NativeOptions.ReusePort),
-        ("+exclusiveaddruse", NativeOptions.ExclusiveAddrUse),
-        ("+v6only", NativeOptions.V6Only),
-    ];
-
     private static readonly (string Token, ProbeExtras Flag, bool Native, bool Managed)[] ExtrasTokens =
     [
         ("+v6default", ProbeExtras.V6Default, true, false),
         ("+freebind", ProbeExtras.FreeBind, true, true),
-    ];
-
-    private static readonly (string Token, ManagedOptions Flag)[] ManagedTokens =
-    [
-        ("+reuseaddress", ManagedOptions.ReuseAddress),
-        ("+exclusiveaddressuse", ManagedOptions.ExclusiveAddressUse),
-        ("+dualmode", ManagedOptions.DualMode),
     ];
 
     public static ProbeCommand Parse(IReadOnlyList<string> args)
@@ -297,9 +282,7 @@ public static class ProbeArguments
     }
 
     /// <summary>The option tokens of a socket, in the syntax's order: "+reuseaddr +v6only".</summary>
-    public static string OptionTokens(Layer layer, int options) => layer == Layer.Native
-        ? string.Join(' ', NativeTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token))
-        : string.Join(' ', ManagedTokens.Where(t => (options & (int)t.Flag) != 0).Select(t => t.Token));
+    public static string OptionTokens(Layer layer, int options) => MatrixWords.OptionTokens(layer, options);
 
     /// <summary>The tokens of the probe's own options, in the syntax's order: "+v6default +freebind".</summary>
     public static string ExtraTokens(ProbeExtras extras) =>
@@ -449,29 +432,13 @@ public static class ProbeArguments
 
     private static int ParseOption(Layer layer, string token, int socket)
     {
-        if (layer == Layer.Native)
+        if (MatrixWords.ParseOptionToken(layer, token) is { } flag)
         {
-            foreach (var (name, flag) in NativeTokens)
-            {
-                if (token == name)
-                {
-                    return (int)flag;
-                }
-            }
-        }
-        else
-        {
-            foreach (var (name, flag) in ManagedTokens)
-            {
-                if (token == name)
-                {
-                    return (int)flag;
-                }
-            }
+            return flag;
         }
 
-        var native = NativeTokens.Select(t => t.Token).Concat(ExtrasTokens.Where(t => t.Native).Select(t => t.Token)).ToList();
-        var managed = ManagedTokens.Select(t => t.Token).Concat(ExtrasTokens.Where(t => t.Managed).Select(t => t.Token)).ToList();
+        var native = MatrixWords.NativeOptionWords.Select(t => t.Token).Concat(ExtrasTokens.Where(t => t.Native).Select(t => t.Token)).ToList();
+        var managed = MatrixWords.ManagedOptionWords.Select(t => t.Token).Concat(ExtrasTokens.Where(t => t.Managed).Select(t => t.Token)).ToList();
         var other = layer == Layer.Native ? managed : native;
         var valid = layer == Layer.Native ? native : managed;
         var hint = other.Contains(token)

@@ -191,7 +191,7 @@ public static class ProbeCli
         }
 
         var disagreements = run.Disagreements();
-        text.Append(CultureInfo.InvariantCulture, $"{disagreements.Count} cells disagree with the model ({BindModel.For(layout.Os).Title})\n");
+        text.Append(CultureInfo.InvariantCulture, $"{disagreements.Count} cells disagree with the model ({BindModel.ForThisMachine(layout.Os).Title})\n");
         foreach (var (cell, predicted, observed) in disagreements)
         {
             text.Append(CultureInfo.InvariantCulture, $"  {MatrixRun.Describe(layout, cell)}: predicted {predicted.Code}, observed {observed.Code}\n");

@@ -40,15 +40,20 @@ public static class ProbePredict
     };
 
     /// <summary>
-    /// The model for <paramref name="os"/>, and a note when <paramref name="kernel"/> asked for one this probe does not have.
-    /// The one place a kernel-aware Linux model (LinuxBindModel.For(release)) is to be wired in.
+    /// The model for <paramref name="os"/>, and a note saying which rules answered when <paramref name="kernel"/> names a
+    /// Linux release: <see cref="LinuxBindModel.For"/>, the newest rules plus the kernel changes that apply to it.
     /// </summary>
     public static (BindModel Model, string? Note) Model(Os os, Version? kernel)
     {
-        var model = BindModel.For(os);
-        return kernel is null
-            ? (model, null)
-            : (model, $"no model for Linux {kernel} in this build: the current Linux model answered (it follows v6.9 and later; kernels from about 6.1 until the April 2024 fixes answered some IPv6 rows differently)");
+        if (kernel is null || os != Os.Linux)
+        {
+            return (BindModel.For(os), null);
+        }
+
+        var model = LinuxBindModel.For(kernel.ToString());
+        return model.Changes.Count == 0
+            ? (model, $"Linux {kernel}: no kernel change is known to apply to it (LinuxBindModel.KernelChanges), so the newest rules answered")
+            : (model, $"Linux {kernel}: the newest rules with {string.Join("; ", model.Changes.Select(c => $"{c.Id} ({c.Kernels})"))}");
     }
 
     public static PredictionReport Run(ProbePredictCommand command)

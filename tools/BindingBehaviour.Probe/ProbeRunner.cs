@@ -45,7 +45,7 @@ public static class ProbeRunner
     public static ProbeResult Run(ProbeSequenceCommand command, TextWriter? progress = null)
     {
         var os = HostOs.Require();
-        var model = BindModel.For(os);
+        var model = BindModel.ForThisMachine(os);
         var predicted = Predict(model, os, command);
 
         // Port discipline as in the matrix: when the OS chose the first port and others share it, a refusal the model
@@ -361,37 +361,14 @@ public static class ProbeRunner
 
     private static (Outcome Outcome, IPEndPoint? Local, IDisposable? Handle) RunNative(ProbeSocket socket, int port)
     {
-        var opened = NativeSocket.TryOpen(socket.Transport, socket.Family, out var native);
-        if (!opened.Succeeded)
-        {
-            return (opened, null, null);
-        }
-
         // +v6default: IPV6_V6ONLY is not set at all, so the socket keeps the OS default.
-        var setV6Only = socket.Family == AddressFamily.InterNetworkV6 && (socket.Extras & ProbeExtras.V6Default) == 0;
-        var outcome = MatrixSockets.SetNative(native!, (NativeOptions)socket.Options, setV6Only);
-        if (outcome.Succeeded && (socket.Extras & ProbeExtras.FreeBind) != 0)
+        var setup = new NativeSetup(socket.Transport, (NativeOptions)socket.Options, socket.Listen)
         {
-            outcome = native!.Set(FreeBindOption(socket.Family));
-        }
-
-        if (outcome.Succeeded)
-        {
-            outcome = native!.Bind(socket.Address, port);
-        }
-
-        if (outcome.Succeeded && socket.Listen)
-        {
-            outcome = native!.Listen();
-        }
-
-        if (!outcome.Succeeded)
-        {
-            native!.Dispose();
-            return (outcome, null, null);
-        }
-
-        return (outcome, native!.LocalEndPoint, native);
+            LeaveV6OnlyDefault = (socket.Extras & ProbeExtras.V6Default) != 0,
+            FreeBind = (socket.Extras & ProbeExtras.FreeBind) != 0,
+        };
+        var outcome = NativeSocket.TryOpenBound(setup, new IPEndPoint(socket.Address, port), out var native);
+        return (outcome, native?.LocalEndPoint, native);
     }
 
     private static (Outcome Outcome, IPEndPoint? Local, IDisposable? Handle) RunManaged(ProbeSocket socket, int port)

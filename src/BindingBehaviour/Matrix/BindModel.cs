@@ -181,6 +181,11 @@ public abstract class BindModel
         _ => WindowsBindModel.Instance,
     };
 
+    /// <summary>The model of <paramref name="os"/> as this machine runs it: on Linux, the rules of this kernel release
+    /// (<see cref="LinuxBindModel.For"/>); elsewhere <see cref="For(Os)"/>.</summary>
+    public static BindModel ForThisMachine(Os os) =>
+        os == Os.Linux && OperatingSystem.IsLinux() ? LinuxBindModel.For(LinuxBindModel.ThisKernelRelease()) : For(os);
+
     public static IReadOnlyList<BindModel> All { get; } = [LinuxBindModel.Instance, WindowsBindModel.Instance, BsdBindModel.Instance];
 
     protected static bool IsV4Mapped(IPAddress address) => address.IsIPv4MappedToIPv6;

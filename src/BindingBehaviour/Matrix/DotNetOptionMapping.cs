@@ -75,9 +75,9 @@ public static class DotNetOptionMapping
         layer == Layer.Native ? SocketSpec.Of(config) : ToSpec(os, config);
 
     /// <summary>Predicts a cell of either layer with the native model of the layout's OS.</summary>
-    public static CellOutcome Predict(MatrixLayout layout, MatrixCell cell)
-    {
-        var model = BindModel.For(layout.Os);
-        return model.Predict(ToSpec(layout.Os, layout.Layer, cell.A), ToSpec(layout.Os, layout.Layer, cell.B));
-    }
+    public static CellOutcome Predict(MatrixLayout layout, MatrixCell cell) => Predict(BindModel.For(layout.Os), layout, cell);
+
+    /// <summary>Predicts a cell of either layer with <paramref name="model"/> (for instance the Linux model of one kernel).</summary>
+    public static CellOutcome Predict(BindModel model, MatrixLayout layout, MatrixCell cell) =>
+        model.Predict(ToSpec(layout.Os, layout.Layer, cell.A), ToSpec(layout.Os, layout.Layer, cell.B));
 }

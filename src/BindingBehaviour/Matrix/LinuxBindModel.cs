@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
@@ -17,17 +19,86 @@ namespace BindingBehaviour.Matrix;
 /// </list>
 /// Same user and network namespace, no device binding, no TIME_WAIT sockets.
 /// </summary>
-public sealed class LinuxBindModel : BindModel
+public sealed partial class LinuxBindModel : BindModel
 {
-    public static readonly LinuxBindModel Instance = new();
+    private const string RulesTitle = "inet_bind_conflict (TCP), udp_lib_lport_inuse (UDP), inet_rcv_saddr_equal (addresses)";
 
-    private LinuxBindModel()
+    /// <summary>The newest kernels' rules (and every kernel none of <see cref="KernelChanges"/> applies to).</summary>
+    public static readonly LinuxBindModel Instance = new(null, []);
+
+    private LinuxBindModel(string? kernelRelease, IReadOnlyList<KernelChange> changes)
     {
+        KernelRelease = kernelRelease;
+        Changes = changes;
     }
+
+    /// <summary>
+    /// The kernels whose answers differ from the newest rules, each with the kernel change behind it. Every entry was
+    /// observed on a Debian user-mode Linux kernel (tools/kernels/sweep; results/matrix/linux-&lt;release&gt;-*.tsv).
+    /// </summary>
+    public static IReadOnlyList<KernelChange> KernelChanges { get; } =
+    [
+        new(
+            KernelChange.MappedWildcardMissedByMappedAddress,
+            "TCP: a dual-stack socket bound to the v4-mapped wildcard `[::ffff:0.0.0.0]` does not stop a later bind (or listen) " +
+            "of a v4-mapped address such as `[::ffff:127.0.0.1]` on the same port: the second socket binds, whatever the options. " +
+            "The reverse order, and IPv4 sockets on either side, conflict as on other kernels.",
+            "the 6.1 series (observed on 6.1.176, Debian bookworm); not on 5.10.46, 6.12.113, 6.18.44 or 7.2.7",
+            "bhash2 (torvalds/linux 28044fc1d495, \"net: Add a bhash2 table hashed by port and address\", v6.1) keeps a second bind " +
+            "table by port and address. \"tcp: Use bhash2 for v4-mapped-v6 non-wildcard address\" (torvalds/linux 5e07e672412b, " +
+            "v6.8) sends a v4-mapped address to it; mainline took it in one series with 06a8c04f8994 (\"tcp: Save v4 address as " +
+            "v4-mapped-v6 in inet_bind2_bucket.v6_rcv_saddr\"), and 6.1-stable took it later (\"[ Upstream commit " +
+            "5e07e672412b ]\", 6.1-stable review). Where it is alone, inet_bhash2_addr_any_conflict() (net/ipv4/" +
+            "inet_connection_sock.c) looks for wildcard sockets in the `[::]` bucket only and inet_bind2_bucket_match_addr_any() " +
+            "(net/ipv4/inet_hashtables.c) matches an IPv6 bucket only when it is `[::]`, so the `[::ffff:0.0.0.0]` socket is not " +
+            "seen. The selftest row v6_v4mapped_any_v6_v4mapped_local (bind_wildcard.c, \"selftest: tcp: Add v4-v4 and v6-v6 " +
+            "bind() conflict tests\", March 2024) expects EADDRINUSE, as 5.10 and 6.12 and later answer.",
+            release => release.Major == 6 && release.Minor == 1),
+    ];
+
+    /// <summary>The kernel release this model is for, or null for the newest rules.</summary>
+    public string? KernelRelease { get; }
+
+    /// <summary>The differences from the newest rules that apply to <see cref="KernelRelease"/> (none for the newest).</summary>
+    public IReadOnlyList<KernelChange> Changes { get; }
+
+    /// <summary>The Linux model of one kernel release (<c>uname -r</c>, e.g. <c>6.1.176</c>): the newest rules with
+    /// the <see cref="KernelChanges"/> that apply to it. A release that cannot be read gets the newest rules.</summary>
+    public static LinuxBindModel For(string? kernelRelease)
+    {
+        if (ParseRelease(kernelRelease) is not { } version)
+        {
+            return Instance;
+        }
+
+        var changes = KernelChanges.Where(c => c.AppliesTo(version)).ToList();
+        return changes.Count == 0 ? Instance : new LinuxBindModel(kernelRelease!.Trim(), changes);
+    }
+
+    /// <summary>This machine's kernel release (/proc/sys/kernel/osrelease), or null off Linux.</summary>
+    public static string? ThisKernelRelease() =>
+        OperatingSystem.IsLinux() && File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
+
+    /// <summary>The major.minor.patch a release starts with (<c>6.18.44-fc-v1045</c> is 6.18.44), or null.</summary>
+    public static Version? ParseRelease(string? release)
+    {
+        var match = ReleasePattern().Match(release ?? "");
+        return match.Success
+            ? new Version(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+                match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0)
+            : null;
+    }
+
+    [GeneratedRegex(@"^\s*(\d+)\.(\d+)(?:\.(\d+))?")]
+    private static partial Regex ReleasePattern();
+
+    private bool Has(string change) => Changes.Any(c => c.Id == change);
 
     public override Os Os => Os.Linux;
 
-    public override string Title => "Linux: inet_bind_conflict (TCP), udp_lib_lport_inuse (UDP), inet_rcv_saddr_equal (addresses)";
+    public override string Title => KernelRelease is null || Changes.Count == 0
+        ? $"Linux: {RulesTitle}"
+        : $"Linux {KernelRelease}: {RulesTitle}, with {string.Join(", ", Changes.Select(c => c.Id))}";
 
     public override NativeOptions Supported => NativeOptions.ReuseAddr | NativeOptions.ReusePort | NativeOptions.V6Only;
 
@@ -52,8 +123,8 @@ public sealed class LinuxBindModel : BindModel
 
         Sources: torvalds/linux net/ipv4/inet_connection_sock.c, net/ipv4/udp.c, net/ipv6/af_inet6.c; socket(7) on
         SO_REUSEADDR and SO_REUSEPORT; the kernel selftest tools/testing/selftests/net/bind_wildcard.c (its table is the
-        oracle for TCP without listen). Kernels from the bhash2 introduction (≈6.1) until the April 2024 fixes answered some
-        IPv6 rows differently.
+        oracle for TCP without listen). Older kernels that answer differently are listed, each with the kernel change behind it,
+        in `LinuxBindModel.KernelChanges`; `LinuxBindModel.For(release)` is the model of one kernel.
         """;
 
     public override CellOutcome Bind(SocketSpec socket, IReadOnlyList<SocketSpec> bound)
@@ -79,11 +150,11 @@ public sealed class LinuxBindModel : BindModel
         return AnyConflict(socket, others) ? CellOutcome.Refused(Step.Listen, SocketError.AddressAlreadyInUse) : CellOutcome.Ok;
     }
 
-    private static bool AnyConflict(SocketSpec socket, IReadOnlyList<SocketSpec> others)
+    private bool AnyConflict(SocketSpec socket, IReadOnlyList<SocketSpec> others)
     {
         foreach (var other in others)
         {
-            if (other.Transport == socket.Transport && Overlap(socket, other) && !Share(socket, other))
+            if (other.Transport == socket.Transport && Overlap(socket, other) && !Share(socket, other) && !MissedByBhash2(socket, other))
             {
                 return true;
             }
@@ -91,6 +162,15 @@ public sealed class LinuxBindModel : BindModel
 
         return false;
     }
+
+    /// <summary>
+    /// <see cref="KernelChange.MappedWildcardMissedByMappedAddress"/>: on kernels that have it, a TCP socket on a specific
+    /// v4-mapped address is checked in bhash2, where an existing <c>[::ffff:0.0.0.0]</c> socket is not found.
+    /// </summary>
+    private bool MissedByBhash2(SocketSpec socket, SocketSpec other) =>
+        socket.Transport == Transport.Tcp && Has(KernelChange.MappedWildcardMissedByMappedAddress)
+        && socket.IsIPv6 && Type(socket.Address) == AddrType.Mapped && V4RcvSaddr(socket) != 0
+        && other.IsIPv6 && Type(other.Address) == AddrType.Mapped && V4RcvSaddr(other) == 0;
 
     /// <summary>
     /// TCP, inet_bind_conflict() at bind and listen (relax = reuseport_ok = true):
@@ -194,4 +274,16 @@ public sealed class LinuxBindModel : BindModel
         address.Equals(IPAddress.IPv6Any) ? AddrType.Any
         : address.IsIPv4MappedToIPv6 ? AddrType.Mapped
         : AddrType.Other;
+}
+
+/// <summary>
+/// One way a range of Linux kernels answers differently from the newest rules: what differs, on which kernels it was
+/// seen, and the kernel change that explains it (torvalds/linux commits), for the model, the tests and the docs.
+/// </summary>
+public sealed record KernelChange(string Id, string Difference, string Kernels, string Cause, Func<Version, bool> AppliesTo)
+{
+    /// <summary>A release it was observed on (the first in <see cref="Kernels"/>), to count the cells it changes.</summary>
+    public string ObservedOn => System.Text.RegularExpressions.Regex.Match(Kernels, @"\d+\.\d+\.\d+").Value;
+
+    public const string MappedWildcardMissedByMappedAddress = "bhash2: [::ffff:0.0.0.0] missed by a v4-mapped bind";
 }

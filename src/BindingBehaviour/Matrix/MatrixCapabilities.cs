@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
@@ -43,16 +42,16 @@ public sealed class MatrixCapabilities
     private static MatrixCapabilities Probe()
     {
         var missing = new Dictionary<string, string>(StringComparer.Ordinal);
-        var second = TryBind(AddressFamily.InterNetwork, IPAddress.Parse("127.0.0.2"), v6Only: null);
+        var second = TryBind(IPAddress.Parse("127.0.0.2"), leaveV6OnlyDefault: true);
         if (!second.Succeeded)
         {
             missing[SecondLoopback] = $"127.0.0.2 cannot be bound on this machine ({second.Code}); on macOS, lo0 has only 127.0.0.1 unless an alias is added";
         }
 
-        var ipv6 = TryBind(AddressFamily.InterNetworkV6, IPAddress.IPv6Loopback, v6Only: false);
+        var ipv6 = TryBind(IPAddress.IPv6Loopback, leaveV6OnlyDefault: false);
         if (ipv6.Succeeded)
         {
-            ipv6 = TryBind(AddressFamily.InterNetworkV6, IPAddress.Parse("::ffff:127.0.0.1"), v6Only: false);
+            ipv6 = TryBind(IPAddress.Parse("::ffff:127.0.0.1"), leaveV6OnlyDefault: false);
         }
 
         if (!ipv6.Succeeded)
@@ -63,27 +62,13 @@ public sealed class MatrixCapabilities
         return new MatrixCapabilities(missing);
     }
 
-    private static Outcome TryBind(AddressFamily family, IPAddress address, bool? v6Only)
+    /// <summary>A UDP socket binds port 0 on the address; on IPv6, with IPV6_V6ONLY set to 0 or left at the OS default.</summary>
+    private static Outcome TryBind(IPAddress address, bool leaveV6OnlyDefault)
     {
-        var opened = NativeSocket.TryOpen(Transport.Udp, family, out var socket);
-        if (!opened.Succeeded)
-        {
-            return opened;
-        }
-
-        using (socket)
-        {
-            if (v6Only is { } value)
-            {
-                var set = socket!.Set(NativeOption.V6Only, value ? 1 : 0);
-                if (!set.Succeeded)
-                {
-                    return set;
-                }
-            }
-
-            return socket!.Bind(address, 0);
-        }
+        var setup = new NativeSetup(Transport.Udp, NativeOptions.None) { LeaveV6OnlyDefault = leaveV6OnlyDefault };
+        var outcome = NativeDescriptor.OpenBound(setup, new IPEndPoint(address, 0), out var socket);
+        socket.Dispose();
+        return outcome;
     }
 
     public override string ToString() =>

@@ -4,8 +4,9 @@ using BindingBehaviour.Results;
 namespace BindingBehaviour.Matrix;
 
 /// <summary>
-/// Writes a matrix run as committed under results/matrix/: <c>&lt;os&gt;-&lt;layer&gt;.tsv</c>, one drawing per protocol pair
-/// (<c>&lt;os&gt;-&lt;layer&gt;-tcp-udp.svg</c> ...) and <c>&lt;os&gt;-&lt;layer&gt;.environment.txt</c>, which says what the
+/// Writes a matrix run as committed under results/matrix/, named after the run (<see cref="RunName"/>, the same name as
+/// the claims run's file): <c>&lt;run&gt;-&lt;layer&gt;.tsv</c>, one drawing per protocol pair
+/// (<c>&lt;run&gt;-&lt;layer&gt;-tcp-udp.svg</c> ...) and <c>&lt;run&gt;-&lt;layer&gt;.environment.txt</c>, which says what the
 /// machine was (kernel, runtime, missing capabilities) so that a later run on another machine can tell an environment
 /// difference from a change in behaviour. Regenerate with
 /// <c>dotnet run -c Release --project tools/BindingBehaviour.Probe -- matrix --layer native --out results/matrix</c>.
@@ -14,32 +15,36 @@ public static class MatrixExport
 {
     public const string Command = "dotnet run -c Release --project tools/BindingBehaviour.Probe -- matrix --layer {0} --out results/matrix";
 
+    /// <summary>The name of this machine's run: <see cref="RunName.Of(RunInfo, string?)"/>, with the qualifier of <see cref="RunName.QualifierVariable"/>.</summary>
+    public static string ThisRunName() => RunName.Of(RunEnvironment.Capture(DateTime.UnixEpoch));
+
     public static IReadOnlyList<string> Write(MatrixRun run, string directory)
     {
         Directory.CreateDirectory(directory);
         var layout = run.Layout;
+        var name = ThisRunName();
         var tsv = MatrixTsv.Export(run);
         var written = new List<string>();
-        var tsvPath = Path.Combine(directory, MatrixTsv.FileName(layout.Os, layout.Layer));
+        var tsvPath = Path.Combine(directory, MatrixTsv.FileName(name, layout.Layer));
         File.WriteAllText(tsvPath, tsv, new UTF8Encoding(false));
         written.Add(tsvPath);
 
         var rows = MatrixTsv.Parse(tsv);
         foreach (var (a, b) in MatrixLayout.ProtocolPairs)
         {
-            var path = Path.Combine(directory, MatrixSvg.FileName(layout.Os, layout.Layer, a, b));
+            var path = Path.Combine(directory, MatrixSvg.FileName(name, layout.Layer, a, b));
             File.WriteAllText(path, MatrixSvg.Draw(rows, a, b, Title(layout, a, b)), new UTF8Encoding(false));
             written.Add(path);
         }
 
-        var environmentPath = Path.Combine(directory, EnvironmentFileName(layout.Os, layout.Layer));
+        var environmentPath = Path.Combine(directory, EnvironmentFileName(name, layout.Layer));
         File.WriteAllText(environmentPath, Environment(run), new UTF8Encoding(false));
         written.Add(environmentPath);
         return written;
     }
 
-    public static string EnvironmentFileName(Os os, Layer layer) =>
-        $"{MatrixTsv.OsWord(os)}-{MatrixWords.Layer(layer)}.environment.txt";
+    public static string EnvironmentFileName(string runName, Layer layer) =>
+        $"{runName}-{MatrixWords.Layer(layer)}.environment.txt";
 
     public static string Title(MatrixLayout layout, Native.Transport a, Native.Transport b) =>
         $"{layout.Os} {MatrixWords.Layer(layout.Layer)} layer: {MatrixWords.Proto(a)} socket A, then {MatrixWords.Proto(b)} socket B on A's port";

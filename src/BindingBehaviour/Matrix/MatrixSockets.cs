@@ -4,39 +4,12 @@ using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
 
-/// <summary>How the matrix and the probe open one socket on each layer, so both run exactly the same calls.</summary>
+/// <summary>
+/// How the matrix and the probe open one managed socket, so both run exactly the same calls; natively both run
+/// <see cref="NativeDescriptor.OpenBound"/>.
+/// </summary>
 public static class MatrixSockets
 {
-    /// <summary>
-    /// Native: sets the options in the TSV's order (REUSEADDR, REUSEPORT, EXCLUSIVEADDRUSE); an IPv6 socket always gets
-    /// IPV6_V6ONLY explicitly, 1 or 0, whatever the OS default.
-    /// </summary>
-    public static Outcome SetNative(NativeSocket socket, NativeOptions options, bool ipv6)
-    {
-        var outcome = Outcome.Ok;
-        if ((options & NativeOptions.ReuseAddr) != 0)
-        {
-            outcome = socket.Set(NativeOption.ReuseAddress);
-        }
-
-        if (outcome.Succeeded && (options & NativeOptions.ReusePort) != 0)
-        {
-            outcome = socket.Set(NativeOption.ReusePort);
-        }
-
-        if (outcome.Succeeded && (options & NativeOptions.ExclusiveAddrUse) != 0)
-        {
-            outcome = socket.Set(NativeOption.ExclusiveAddressUse);
-        }
-
-        if (outcome.Succeeded && ipv6)
-        {
-            outcome = socket.Set(NativeOption.V6Only, (options & NativeOptions.V6Only) != 0 ? 1 : 0);
-        }
-
-        return outcome;
-    }
-
     /// <summary>
     /// Managed: the C# a user writes. <c>new Socket(...)</c>, then the managed options (<c>ReuseAddress</c> through
     /// <c>SetSocketOption</c>, <c>ExclusiveAddressUse = true</c>, <c>DualMode = true</c>), <c>Bind</c>, and <c>Listen()</c>

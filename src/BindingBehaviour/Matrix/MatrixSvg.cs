@@ -32,9 +32,9 @@ public static class MatrixSvg
 
     private static readonly string[] Spare = ["#1e88e5", "#00897b", "#fdd835", "#d81b60", "#5e35b1", "#c0ca33", "#3949ab"];
 
-    /// <summary>The file name of a drawing: <c>linux-native-tcp-udp.svg</c>.</summary>
-    public static string FileName(Os os, Layer layer, Transport a, Transport b) =>
-        $"{MatrixTsv.OsWord(os)}-{MatrixWords.Layer(layer)}-{MatrixWords.Proto(a)}-{MatrixWords.Proto(b)}.svg";
+    /// <summary>The file name of a drawing of a run's export: <c>&lt;run name&gt;-&lt;layer&gt;-tcp-udp.svg</c>, such as <c>linux-6.1.176-native-tcp-udp.svg</c>.</summary>
+    public static string FileName(string runName, Layer layer, Transport a, Transport b) =>
+        $"{runName}-{MatrixWords.Layer(layer)}-{MatrixWords.Proto(a)}-{MatrixWords.Proto(b)}.svg";
 
     public static string Draw(IReadOnlyList<MatrixRow> rows, Transport protoA, Transport protoB, string title)
     {

@@ -29,8 +29,8 @@ public static class MatrixTsv
 {
     public const string Header = "layer\tproto_a\taddr_a\topts_a\tstate_a\tproto_b\taddr_b\topts_b\tstate_b\toutcome";
 
-    /// <summary>The file name of an export: <c>linux-native.tsv</c>.</summary>
-    public static string FileName(Os os, Layer layer) => $"{OsWord(os)}-{MatrixWords.Layer(layer)}.tsv";
+    /// <summary>The file name of a run's export: <c>&lt;run name&gt;-&lt;layer&gt;.tsv</c>, such as <c>linux-6.1.176-native.tsv</c> (see <see cref="Results.RunName"/>).</summary>
+    public static string FileName(string runName, Layer layer) => $"{runName}-{MatrixWords.Layer(layer)}.tsv";
 
     public static string OsWord(Os os) => Results.RunName.OsWord(os);
 

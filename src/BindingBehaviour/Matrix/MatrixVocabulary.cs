@@ -1,42 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
-
-/// <summary>
-/// The native options a matrix socket can carry. The TSV writes them <c>+</c>-joined in this order:
-/// REUSEADDR, REUSEPORT, EXCLUSIVEADDRUSE, V6ONLY, or <c>-</c> for none. An IPv6 socket without V6ONLY
-/// has IPV6_V6ONLY set to 0 explicitly, whatever the OS default (Linux net.ipv6.bindv6only, Windows 1, macOS 0).
-/// </summary>
-[Flags]
-public enum NativeOptions
-{
-    None = 0,
-    ReuseAddr = 1,
-    ReusePort = 2,
-    ExclusiveAddrUse = 4,
-    V6Only = 8,
-}
-
-/// <summary>
-/// The managed option vocabulary: what a C# user writes on a <see cref="Socket"/> before Bind.
-/// <list type="bullet">
-/// <item><c>ReuseAddress</c>: <c>SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true)</c>.</item>
-/// <item><c>ExclusiveAddressUse</c>: <c>socket.ExclusiveAddressUse = true</c>.</item>
-/// <item><c>DualMode</c> (IPv6 sockets only): <c>socket.DualMode = true</c>; without it the socket keeps .NET's default,
-/// DualMode false (IPV6_V6ONLY=1 on every OS).</item>
-/// </list>
-/// The TSV writes them <c>+</c>-joined in this order, or <c>-</c> for none.
-/// </summary>
-[Flags]
-public enum ManagedOptions
-{
-    None = 0,
-    ReuseAddress = 1,
-    ExclusiveAddressUse = 2,
-    DualMode = 4,
-}
 
 /// <summary>One of the seven addresses the matrix binds, written exactly as the TSV writes it.</summary>
 public sealed class MatrixAddress
@@ -120,76 +85,4 @@ public readonly record struct CellOutcome(bool First, Step? Step, SocketError Er
     }
 
     public override string ToString() => Code;
-}
-
-/// <summary>The option and state words of a layer, as the TSV writes them.</summary>
-public static class MatrixWords
-{
-    private static readonly (NativeOptions Flag, string Word)[] NativeWords =
-    [
-        (NativeOptions.ReuseAddr, "REUSEADDR"),
-        (NativeOptions.ReusePort, "REUSEPORT"),
-        (NativeOptions.ExclusiveAddrUse, "EXCLUSIVEADDRUSE"),
-        (NativeOptions.V6Only, "V6ONLY"),
-    ];
-
-    private static readonly (ManagedOptions Flag, string Word)[] ManagedWords =
-    [
-        (ManagedOptions.ReuseAddress, "ReuseAddress"),
-        (ManagedOptions.ExclusiveAddressUse, "ExclusiveAddressUse"),
-        (ManagedOptions.DualMode, "DualMode"),
-    ];
-
-    public static string Layer(Layer layer) => layer == BindingBehaviour.Layer.Native ? "native" : "managed";
-
-    public static string Proto(Transport transport) => transport == Transport.Tcp ? "tcp" : "udp";
-
-    public static string State(bool listening) => listening ? "listening" : "bound";
-
-    public static string Options(Layer layer, int options) => layer == BindingBehaviour.Layer.Native
-        ? Join(NativeWords, (NativeOptions)options)
-        : Join(ManagedWords, (ManagedOptions)options);
-
-    public static int? ParseOptions(Layer layer, string text) => layer == BindingBehaviour.Layer.Native
-        ? Parse(NativeWords, text) is { } n ? (int)n : null
-        : Parse(ManagedWords, text) is { } m ? (int)m : null;
-
-    private static string Join<T>((T Flag, string Word)[] words, T value)
-        where T : struct, Enum
-    {
-        var bits = Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
-        if (bits == 0)
-        {
-            return "-";
-        }
-
-        var parts = words.Where(w => (bits & Convert.ToInt32(w.Flag, System.Globalization.CultureInfo.InvariantCulture)) != 0).Select(w => w.Word);
-        return string.Join('+', parts);
-    }
-
-    /// <summary>Parses a <c>+</c>-joined list that must be in the canonical order, so that every set has one spelling.</summary>
-    private static T? Parse<T>((T Flag, string Word)[] words, string text)
-        where T : struct, Enum
-    {
-        if (text == "-")
-        {
-            return default(T);
-        }
-
-        var bits = 0;
-        var next = 0;
-        foreach (var part in text.Split('+'))
-        {
-            var index = Array.FindIndex(words, w => w.Word == part);
-            if (index < next)
-            {
-                return null;
-            }
-
-            bits |= Convert.ToInt32(words[index].Flag, System.Globalization.CultureInfo.InvariantCulture);
-            next = index + 1;
-        }
-
-        return (T)Enum.ToObject(typeof(T), bits);
-    }
 }

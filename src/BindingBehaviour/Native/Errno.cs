@@ -47,8 +47,29 @@ public static class Errno
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> Messages = new();
 
+    // Outcome is immutable, so one instance per (OS, step, errno) serves every refusal: a refused call allocates nothing.
+    // A plain array indexed by the three is cheaper than a dictionary on the matrix's hot path; a racing first write
+    // stores an equal value.
+    private static readonly int Steps = Enum.GetValues<Step>().Length;
+    private static readonly Outcome?[] Refusals = new Outcome?[Enum.GetValues<Os>().Length * Steps * 256];
+
     /// <summary>strerror's text for an errno, asked once per number.</summary>
     public static string Message(int errno) => Messages.GetOrAdd(errno, Marshal.GetPInvokeErrorMessage);
+
+    /// <summary>The refusal at <paramref name="step"/> for the errno the last P/Invoke saved (SetLastError = true).</summary>
+    public static Outcome LastRefusal(Os os, Step step) => Refusal(os, step, Marshal.GetLastPInvokeError());
+
+    /// <summary>The refusal at <paramref name="step"/> with an errno, its SocketError and strerror's text, cached.</summary>
+    public static Outcome Refusal(Os os, Step step, int errno)
+    {
+        if (errno is < 0 or > 255)
+        {
+            return Outcome.Refused(step, ToSocketError(os, errno), errno, Message(errno));
+        }
+
+        var index = ((((int)os * Steps) + (int)step) * 256) + errno;
+        return Refusals[index] ??= Outcome.Refused(step, ToSocketError(os, errno), errno, Message(errno));
+    }
 
     public static SocketError ToSocketError(Os os, int errno)
     {

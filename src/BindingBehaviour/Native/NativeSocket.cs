@@ -1,34 +1,23 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace BindingBehaviour.Native;
 
-public enum Transport
-{
-    Tcp,
-    Udp,
-}
-
 /// <summary>
-/// The native layer: a socket whose calls reach the OS with nothing added. On Linux and macOS every call goes through
-/// libc; on Windows .NET adds no hidden option, so a managed socket with raw options is already native.
-/// Every method returns the OS's answer as an <see cref="Outcome"/> instead of throwing.
+/// The native layer as the claims use it: a socket whose calls reach the OS with nothing added (libc on Linux and macOS;
+/// on Windows .NET adds no hidden option, so a managed socket with raw options is already native). It owns one
+/// <see cref="NativeDescriptor"/>, which makes the calls. Every method returns the OS's answer as an
+/// <see cref="Outcome"/> instead of throwing.
 /// </summary>
-public sealed unsafe class NativeSocket : IDisposable
+public sealed class NativeSocket : IDisposable
 {
-    // Outcome is immutable, so one instance per (step, errno) serves every refusal: a refused call allocates nothing.
-    private static readonly ConcurrentDictionary<(Step, int), Outcome> Refusals = new();
-    private readonly Os _os;
-    private int _fd = -1;
-    private Socket? _socket;
+    private NativeDescriptor _descriptor;
 
-    private NativeSocket(Os os, Transport transport, AddressFamily family)
+    private NativeSocket(Transport transport, AddressFamily family, NativeDescriptor descriptor)
     {
-        _os = os;
         Transport = transport;
         Family = family;
+        _descriptor = descriptor;
     }
 
     public Transport Transport { get; }
@@ -38,10 +27,8 @@ public sealed unsafe class NativeSocket : IDisposable
     /// <summary>Opens a socket, or returns the refusal at <see cref="Step.Create"/> (no IPv6 on this machine, say).</summary>
     public static Outcome TryOpen(Transport transport, AddressFamily family, out NativeSocket? socket)
     {
-        var os = HostOs.Require();
-        var created = new NativeSocket(os, transport, family);
-        var outcome = os == Os.Windows ? Managed.TryOpen(transport, family, out created._socket) : created.OpenLibc();
-        socket = outcome.Succeeded ? created : null;
+        var outcome = NativeDescriptor.Open(transport, family, out var descriptor);
+        socket = outcome.Succeeded ? new NativeSocket(transport, family, descriptor) : null;
         return outcome;
     }
 
@@ -53,102 +40,33 @@ public sealed unsafe class NativeSocket : IDisposable
 
     public static NativeSocket Open(Transport transport, IPAddress forAddress) => Open(transport, forAddress.AddressFamily);
 
-    /// <summary>Sets an option to an integer value; an option this OS does not have is refused as OperationNotSupported.</summary>
-    public Outcome Set(NativeOption option, int value = 1)
+    /// <summary>
+    /// The native sequence (<see cref="NativeDescriptor.OpenBound"/>): open, set up, bind, listen when asked. On success the
+    /// socket is returned open; on a refusal it is closed.
+    /// </summary>
+    public static Outcome TryOpenBound(in NativeSetup setup, IPEndPoint endPoint, out NativeSocket? socket)
     {
-        if (NativeNumbers.Option(_os, option) is not var (level, name))
-        {
-            return Outcome.Refused(Step.SetOption, SocketError.OperationNotSupported, 0, $"{_os} has no {option}");
-        }
-
-        if (_socket is { } socket)
-        {
-            var bytes = BitConverter.GetBytes(value);
-            return Managed.Try(Step.SetOption, () => socket.SetRawSocketOption(level, name, bytes));
-        }
-
-        return Libc.SetSockOpt(_fd, level, name, &value, sizeof(int)) == 0 ? Outcome.Ok : LastError(Step.SetOption);
+        var outcome = NativeDescriptor.OpenBound(setup, endPoint, out var descriptor);
+        socket = outcome.Succeeded ? new NativeSocket(setup.Transport, endPoint.AddressFamily, descriptor) : null;
+        return outcome;
     }
+
+    /// <summary>Sets an option to an integer value; an option this OS does not have is refused as OperationNotSupported.</summary>
+    public Outcome Set(NativeOption option, int value = 1) => _descriptor.Set(option, value);
 
     /// <summary>Reads an option's integer value as the OS reports it, or null when the OS has no such option.</summary>
-    public int? Get(NativeOption option)
-    {
-        if (NativeNumbers.Option(_os, option) is not var (level, name))
-        {
-            return null;
-        }
+    public int? Get(NativeOption option) => _descriptor.Get(option);
 
-        if (_socket is { } socket)
-        {
-            var bytes = new byte[sizeof(int)];
-            socket.GetRawSocketOption(level, name, bytes);
-            return BitConverter.ToInt32(bytes);
-        }
-
-        int value = 0;
-        uint length = sizeof(int);
-        return Libc.GetSockOpt(_fd, level, name, &value, &length) == 0 ? value : null;
-    }
-
-    public Outcome Bind(IPEndPoint endPoint)
-    {
-        if (_socket is { } socket)
-        {
-            return Managed.Try(Step.Bind, () => socket.Bind(endPoint));
-        }
-
-        Span<byte> buffer = stackalloc byte[SockAddr.MaxLength];
-        var length = SockAddr.Write(_os, endPoint, buffer);
-        fixed (byte* address = buffer)
-        {
-            return Libc.Bind(_fd, address, (uint)length) == 0 ? Outcome.Ok : LastError(Step.Bind);
-        }
-    }
+    public Outcome Bind(IPEndPoint endPoint) => _descriptor.Bind(endPoint);
 
     public Outcome Bind(IPAddress address, int port) => Bind(new IPEndPoint(address, port));
 
-    public Outcome Listen(int backlog = 16)
-    {
-        if (_socket is { } socket)
-        {
-            return Managed.Try(Step.Listen, () => socket.Listen(backlog));
-        }
+    public Outcome Listen(int backlog = 16) => _descriptor.Listen(backlog);
 
-        return Libc.Listen(_fd, backlog) == 0 ? Outcome.Ok : LastError(Step.Listen);
-    }
+    public IPEndPoint LocalEndPoint => _descriptor.LocalEndPoint;
 
-    public IPEndPoint LocalEndPoint
-    {
-        get
-        {
-            if (_socket is { } socket)
-            {
-                return (IPEndPoint)socket.LocalEndPoint!;
-            }
-
-            Span<byte> buffer = stackalloc byte[SockAddr.MaxLength];
-            GetSockName(buffer);
-            return SockAddr.Read(_os, buffer);
-        }
-    }
-
-    /// <summary>The bound port, read with getsockname into a stack buffer: no allocation (the matrix reads it once per cell).</summary>
-    public int LocalPort
-    {
-        get
-        {
-            if (_socket is not null)
-            {
-                return LocalEndPoint.Port;
-            }
-
-            Span<byte> buffer = stackalloc byte[SockAddr.MaxLength];
-            GetSockName(buffer);
-
-            // The port sits at bytes 2-3 in network order in sockaddr_in and sockaddr_in6, on Linux and BSD alike.
-            return System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
-        }
-    }
+    /// <summary>The bound port, read without allocating.</summary>
+    public int LocalPort => _descriptor.LocalPort;
 
     /// <summary>
     /// Hands the socket to .NET for traffic (send, receive, accept, connect) once the binding is done.
@@ -156,54 +74,14 @@ public sealed unsafe class NativeSocket : IDisposable
     /// </summary>
     public Socket ToSocket()
     {
-        if (_socket is { } socket)
-        {
-            _socket = null;
-            return socket;
-        }
-
-        var handle = new SafeSocketHandle(_fd, ownsHandle: true);
-        _fd = -1;
-        return new Socket(handle);
+        var socket = _descriptor.ToSocket();
+        _descriptor = default;
+        return socket;
     }
 
     public void Dispose()
     {
-        _socket?.Dispose();
-        _socket = null;
-        if (_fd >= 0)
-        {
-            Libc.Close(_fd);
-            _fd = -1;
-        }
-    }
-
-    private void GetSockName(Span<byte> buffer)
-    {
-        uint length = SockAddr.MaxLength;
-        fixed (byte* address = buffer)
-        {
-            if (Libc.GetSockName(_fd, address, &length) != 0)
-            {
-                throw new InvalidOperationException($"getsockname failed: {LastError(Step.Bind)}");
-            }
-        }
-    }
-
-    private Outcome OpenLibc()
-    {
-        const int sockStream = 1, sockDgram = 2, ipProtoTcp = 6, ipProtoUdp = 17;
-        var domain = Family == AddressFamily.InterNetworkV6 ? NativeNumbers.AfInet6(_os) : NativeNumbers.AfInet;
-        var type = Transport == Transport.Tcp ? sockStream : sockDgram;
-        var protocol = Transport == Transport.Tcp ? ipProtoTcp : ipProtoUdp;
-        _fd = Libc.SocketCloseOnExec(_os, domain, type, protocol);
-        return _fd < 0 ? LastError(Step.Create) : Outcome.Ok;
-    }
-
-    private Outcome LastError(Step step)
-    {
-        var errno = Marshal.GetLastPInvokeError();
-        return Refusals.GetOrAdd((step, errno), static (key, os) =>
-            Outcome.Refused(key.Item1, Errno.ToSocketError(os, key.Item2), key.Item2, Errno.Message(key.Item2)), _os);
+        _descriptor.Dispose();
+        _descriptor = default;
     }
 }

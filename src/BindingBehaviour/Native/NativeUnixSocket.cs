@@ -11,7 +11,7 @@ namespace BindingBehaviour.Native;
 /// is disposed, so it cannot show what the OS itself leaves behind. A name that starts with '\0' is a Linux abstract name.
 /// Every method returns the OS's answer as an <see cref="Outcome"/> instead of throwing.
 /// </summary>
-public sealed unsafe partial class NativeUnixSocket : IDisposable
+public sealed unsafe class NativeUnixSocket : IDisposable
 {
     private const int AfUnix = 1, SockStream = 1;
     private const int LinuxPathLength = 108, MacPathLength = 104, WindowsPathLength = 108;
@@ -40,7 +40,7 @@ public sealed unsafe partial class NativeUnixSocket : IDisposable
         fd >= 0 ? Libc.Bind(fd, address, (uint)length) : WinSock.Bind(handle, address, length));
 
     public Outcome Connect(string path) => Call(Step.Connect, path, static (fd, handle, address, length) =>
-        fd >= 0 ? UnixConnect(fd, address, (uint)length) : WinSock.Connect(handle, address, length));
+        fd >= 0 ? Libc.Connect(fd, address, (uint)length) : WinSock.Connect(handle, address, length));
 
     public Outcome Listen(int backlog = 16)
     {
@@ -123,30 +123,13 @@ public sealed unsafe partial class NativeUnixSocket : IDisposable
 
     private Outcome LastError(Step step)
     {
-        // WSAGetLastError is GetLastError on Windows, so the marshaller's saved error serves both.
-        var errno = Marshal.GetLastPInvokeError();
-        if (_os == Os.Windows)
+        if (_os != Os.Windows)
         {
-            return Outcome.Refused(step, (SocketError)errno, errno, new SocketException(errno).Message);
+            return Errno.LastRefusal(_os, step);
         }
 
-        return Outcome.Refused(step, Errno.ToSocketError(_os, errno), errno, Errno.Message(errno));
-    }
-
-    [LibraryImport("libc", EntryPoint = "connect", SetLastError = true)]
-    private static partial int UnixConnect(int fd, byte* address, uint length);
-
-    private static partial class WinSock
-    {
-        private const string Library = "ws2_32.dll";
-
-        [LibraryImport(Library, EntryPoint = "bind", SetLastError = true)]
-        internal static partial int Bind(IntPtr socket, byte* address, int length);
-
-        [LibraryImport(Library, EntryPoint = "listen", SetLastError = true)]
-        internal static partial int Listen(IntPtr socket, int backlog);
-
-        [LibraryImport(Library, EntryPoint = "connect", SetLastError = true)]
-        internal static partial int Connect(IntPtr socket, byte* address, int length);
+        // WSAGetLastError is GetLastError on Windows, so the marshaller's saved error serves both.
+        var error = Marshal.GetLastPInvokeError();
+        return Outcome.Refused(step, (SocketError)error, error, new SocketException(error).Message);
     }
 }

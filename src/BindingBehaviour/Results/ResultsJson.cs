@@ -8,7 +8,11 @@ namespace BindingBehaviour.Results;
 /// <summary>A results file that cannot be used, with one message that names the file and what is wrong.</summary>
 public sealed class ResultsFormatException(string message) : Exception(message);
 
-/// <summary>Reads results files strictly and writes them deterministically.</summary>
+/// <summary>
+/// Reads the catalog and run files strictly and writes them deterministically. A run file of any version this build
+/// knows (1: one per OS with a copy of the claims; 2: one per run) reads as a <see cref="RunFile"/>; anything else (another
+/// schema, an unknown version, a malformed file) is refused with one message naming the file.
+/// </summary>
 public static class ResultsJson
 {
     public static readonly JsonSerializerOptions Options = new()
@@ -39,97 +43,161 @@ public static class ResultsJson
         }
     }
 
-    /// <summary>Writes a results file in canonical form: claims by id, variants and observations by claim and layer.</summary>
-    public static string Write(ResultsFile results) => Serialize(Canonical(results));
+    // ---- run files --------------------------------------------------------------------------------------------------
 
-    public static ResultsFile Canonical(ResultsFile results) => results with
+    /// <summary>Writes a run file in canonical form: settings by name, observations by claim and layer.</summary>
+    public static string WriteRun(RunFile run) => Serialize(Canonical(run));
+
+    public static RunFile Canonical(RunFile run) => run with
     {
-        Run = results.Run with { Settings = new SortedDictionary<string, string>(results.Run.Settings.ToDictionary(), StringComparer.Ordinal) },
-        Claims = [.. results.Claims
-            .OrderBy(c => c.Id, StringComparer.Ordinal)
-            .Select(c => c with { Variants = [.. c.Variants.OrderBy(v => v.Layer, StringComparer.Ordinal).Select(CanonicalVariant)] })],
-        Observations = [.. results.Observations
+        Run = run.Run with { Settings = new SortedDictionary<string, string>(run.Run.Settings.ToDictionary(), StringComparer.Ordinal) },
+        Observations = [.. run.Observations
             .OrderBy(o => o.Claim, StringComparer.Ordinal)
             .ThenBy(o => o.Layer, StringComparer.Ordinal)],
     };
 
-    /// <summary>Reads and validates a results file; any problem is one <see cref="ResultsFormatException"/> naming the file.</summary>
-    public static ResultsFile Read(string path)
+    /// <summary>Reads and validates a run file of version 1 or 2; any problem is one <see cref="ResultsFormatException"/> naming the file.</summary>
+    public static RunFile ReadRun(string path) => ParseRun(ReadText(path), path);
+
+    public static RunFile ParseRun(string text, string name)
     {
-        string text;
-        try
+        var version = CheckHeader(text, name, RunFile.SchemaId, [LegacyResultsFile.Version, RunFile.CurrentVersion]);
+        if (version == LegacyResultsFile.Version)
         {
-            text = File.ReadAllText(path, Encoding.UTF8);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ResultsFormatException($"{path}: cannot be read: {e.Message}");
+            var legacy = Deserialize<LegacyResultsFile>(text, name);
+            ValidateLegacy(legacy, name);
+            return FromLegacy(legacy);
         }
 
-        return Parse(text, path);
+        var run = Deserialize<RunFile>(text, name);
+        ValidateRun(run, name);
+        return Canonical(run);
     }
 
-    public static ResultsFile Parse(string text, string name)
+    /// <summary>A version 1 file as a run: named as <see cref="RunName"/> names it, each observation with the hash of the code the file carries.</summary>
+    public static RunFile FromLegacy(LegacyResultsFile legacy)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            throw new ResultsFormatException($"{name}: the file is empty.");
-        }
-
-        // The schema fields are checked first, so that a future version gets a clear message, not a field error.
-        CheckSchemaHeader(text, name);
-        var results = Deserialize<ResultsFile>(text, name);
-        Validate(results, name);
-        return results;
+        var hashes = legacy.Claims
+            .SelectMany(c => c.Variants.Select(v => (c.Id, v.Layer, Hash: BodyHash.Of(v.Code))))
+            .ToDictionary(x => (x.Id, x.Layer), x => x.Hash);
+        var os = Enum.Parse<Os>(legacy.Run.Os);
+        return Canonical(new RunFile(
+            RunFile.SchemaId,
+            LegacyResultsFile.Version,
+            RunName.Of(os, legacy.Run.Kernel, qualifier: null),
+            legacy.Run,
+            [.. legacy.Observations.Select(o => o with { BodyHash = hashes[(o.Claim, o.Layer)] })]));
     }
 
-    private static void CheckSchemaHeader(string text, string name)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text);
-        }
-        catch (JsonException e)
-        {
-            throw new ResultsFormatException($"{name}: not valid JSON{Where(e)}; the file may be truncated.");
-        }
-
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("schema", out var schema)
-                || schema.ValueKind != JsonValueKind.String
-                || schema.GetString() != ResultsFile.SchemaId)
-            {
-                throw new ResultsFormatException($"{name}: not a BindingBehaviour results file (\"schema\" must be \"{ResultsFile.SchemaId}\").");
-            }
-
-            if (!root.TryGetProperty("schemaVersion", out var version)
-                || version.ValueKind != JsonValueKind.Number
-                || !version.TryGetInt32(out var number)
-                || number != ResultsFile.CurrentVersion)
-            {
-                throw new ResultsFormatException(
-                    $"{name}: schema version {(root.TryGetProperty("schemaVersion", out var v) ? v.GetRawText() : "(missing)")} is not supported; this build reads version {ResultsFile.CurrentVersion}.");
-            }
-        }
-    }
-
-    public static void Validate(ResultsFile results, string name)
+    public static void ValidateRun(RunFile run, string name)
     {
         void Fail(string what) => throw new ResultsFormatException($"{name}: {what}");
 
-        if (!HostOs.TryParse(results.Run.Os, out _))
+        if (!HostOs.TryParse(run.Run.Os, out var os))
         {
-            Fail($"unknown OS \"{results.Run.Os}\"; expected one of {string.Join(", ", Enum.GetNames<Os>())}.");
+            Fail($"unknown OS \"{run.Run.Os}\"; expected one of {string.Join(", ", Enum.GetNames<Os>())}.");
         }
 
-        var claims = new Dictionary<string, ClaimDefinition>(StringComparer.Ordinal);
-        foreach (var claim in results.Claims)
+        if (string.IsNullOrWhiteSpace(run.Run.How) || string.IsNullOrWhiteSpace(run.Run.Commit) || run.Run.IPv6 is null)
         {
-            if (string.IsNullOrWhiteSpace(claim.Id) || !claims.TryAdd(claim.Id, claim))
+            Fail("the run does not say how it ran, at which commit, or whether IPv6 was available (\"how\", \"commit\", \"ipv6\").");
+        }
+
+        string expected = "";
+        try
+        {
+            expected = RunName.Of(os, run.Run.Kernel, run.Run.Qualifier ?? "");
+        }
+        catch (ArgumentException e)
+        {
+            Fail(e.Message);
+        }
+
+        if (run.Name != expected)
+        {
+            Fail($"the run is named \"{run.Name}\", but its OS, kernel and qualifier name it \"{expected}\".");
+        }
+
+        ValidateObservations(run.Observations, name, requireHash: true);
+    }
+
+    private static void ValidateObservations(IReadOnlyList<Observation> observations, string name, bool requireHash)
+    {
+        void Fail(string what) => throw new ResultsFormatException($"{name}: {what}");
+
+        var seen = new HashSet<(string, string)>();
+        foreach (var observation in observations)
+        {
+            if (string.IsNullOrWhiteSpace(observation.Claim) || !Enum.TryParse<Layer>(observation.Layer, out _)
+                || !seen.Add((observation.Claim, observation.Layer)))
+            {
+                Fail($"the observation of \"{observation.Claim}\" on layer \"{observation.Layer}\" has no claim, an unknown layer, or appears twice.");
+            }
+
+            var ok = observation.Status switch
+            {
+                Observation.Observed => !string.IsNullOrEmpty(observation.Outcome),
+                Observation.Skipped => !string.IsNullOrWhiteSpace(observation.SkipReason),
+                _ => false,
+            };
+            if (!ok)
+            {
+                Fail($"the observation of \"{observation.Claim}\" ({observation.Layer}) has status \"{observation.Status}\" without its outcome or skip reason.");
+            }
+
+            if (requireHash && !BodyHash.IsWellFormed(observation.BodyHash))
+            {
+                Fail($"the observation of \"{observation.Claim}\" ({observation.Layer}) has no body hash of {BodyHash.Length} hex digits.");
+            }
+        }
+    }
+
+    private static void ValidateLegacy(LegacyResultsFile results, string name)
+    {
+        if (!HostOs.TryParse(results.Run.Os, out _))
+        {
+            throw new ResultsFormatException($"{name}: unknown OS \"{results.Run.Os}\"; expected one of {string.Join(", ", Enum.GetNames<Os>())}.");
+        }
+
+        ValidateClaims(results.Claims, name, catalog: false);
+        ValidateObservations(results.Observations, name, requireHash: false);
+        var layers = results.Claims.SelectMany(c => c.Variants.Select(v => (c.Id, v.Layer))).ToHashSet();
+        foreach (var observation in results.Observations.Where(o => !layers.Contains((o.Claim, o.Layer))))
+        {
+            throw new ResultsFormatException(
+                $"{name}: an observation names claim \"{observation.Claim}\" on layer \"{observation.Layer}\", which the file does not define.");
+        }
+    }
+
+    // ---- the catalog ------------------------------------------------------------------------------------------------
+
+    public static string WriteCatalog(CatalogFile catalog) => Serialize(Canonical(catalog));
+
+    public static CatalogFile Canonical(CatalogFile catalog) => catalog with
+    {
+        Claims = [.. catalog.Claims
+            .OrderBy(c => c.Id, StringComparer.Ordinal)
+            .Select(c => c with { Variants = [.. c.Variants.OrderBy(v => v.Layer, StringComparer.Ordinal).Select(CanonicalVariant)] })],
+    };
+
+    public static CatalogFile ReadCatalog(string path) => ParseCatalog(ReadText(path), path);
+
+    public static CatalogFile ParseCatalog(string text, string name)
+    {
+        CheckHeader(text, name, CatalogFile.SchemaId, [CatalogFile.CurrentVersion]);
+        var catalog = Deserialize<CatalogFile>(text, name);
+        ValidateClaims(catalog.Claims, name, catalog: true);
+        return Canonical(catalog);
+    }
+
+    public static void ValidateClaims(IReadOnlyList<ClaimDefinition> claims, string name, bool catalog)
+    {
+        void Fail(string what) => throw new ResultsFormatException($"{name}: {what}");
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var claim in claims)
+        {
+            if (string.IsNullOrWhiteSpace(claim.Id) || !ids.Add(claim.Id))
             {
                 Fail($"claim id \"{claim.Id}\" is empty or appears twice.");
             }
@@ -161,37 +229,77 @@ public static class ResultsJson
                     }
                 }
 
-                foreach (var os in variant.Expectations.Keys.Where(k => !HostOs.TryParse(k, out _)))
+                foreach (var os in variant.Expectations.Keys.Concat(variant.Snapshots?.Keys ?? []).Where(k => !HostOs.TryParse(k, out _)))
                 {
-                    Fail($"claim \"{claim.Id}\" ({variant.Layer}) has an expectation for unknown OS \"{os}\".");
+                    Fail($"claim \"{claim.Id}\" ({variant.Layer}) names unknown OS \"{os}\".");
+                }
+
+                if (catalog && (variant.BodyHash != BodyHash.Of(variant.Code) || variant.Snapshots is null))
+                {
+                    Fail($"claim \"{claim.Id}\" ({variant.Layer}): its body hash is not the hash of its code, or it has no snapshots entry; "
+                        + "the catalog is generated, never edited by hand.");
                 }
             }
         }
+    }
 
-        var seen = new HashSet<(string, string)>();
-        foreach (var observation in results.Observations)
+    // ---- shared -----------------------------------------------------------------------------------------------------
+
+    private static string ReadText(string path)
+    {
+        try
         {
-            if (!claims.TryGetValue(observation.Claim, out var claim))
+            return File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ResultsFormatException($"{path}: cannot be read: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Checks "schema" and "schemaVersion" before anything else, so that another kind of file or a future version gets a
+    /// clear message rather than a field error; returns the version.
+    /// </summary>
+    private static int CheckHeader(string text, string name, string schemaId, IReadOnlyList<int> versions)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ResultsFormatException($"{name}: the file is empty.");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            throw new ResultsFormatException($"{name}: not valid JSON{Where(e)}; the file may be truncated.");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("schema", out var schema)
+                || schema.ValueKind != JsonValueKind.String
+                || schema.GetString() != schemaId)
             {
-                Fail($"an observation names claim \"{observation.Claim}\", which the file does not define.");
-                continue;
+                var found = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("schema", out var s) ? $" (it says \"{s}\")" : "";
+                throw new ResultsFormatException($"{name}: not a BindingBehaviour file of schema \"{schemaId}\"{found}.");
             }
 
-            if (claim.Variants.All(v => v.Layer != observation.Layer) || !seen.Add((observation.Claim, observation.Layer)))
+            if (!root.TryGetProperty("schemaVersion", out var version)
+                || version.ValueKind != JsonValueKind.Number
+                || !version.TryGetInt32(out var number)
+                || !versions.Contains(number))
             {
-                Fail($"the observation of \"{observation.Claim}\" on layer \"{observation.Layer}\" is not a defined layer or appears twice.");
+                throw new ResultsFormatException(
+                    $"{name}: schema version {(root.TryGetProperty("schemaVersion", out var v) ? v.GetRawText() : "(missing)")} is not supported; this build reads {schemaId} version {string.Join(" or ", versions)}.");
             }
 
-            var ok = observation.Status switch
-            {
-                Observation.Observed => !string.IsNullOrEmpty(observation.Outcome),
-                Observation.Skipped => !string.IsNullOrWhiteSpace(observation.SkipReason),
-                _ => false,
-            };
-            if (!ok)
-            {
-                Fail($"the observation of \"{observation.Claim}\" ({observation.Layer}) has status \"{observation.Status}\" without its outcome or skip reason.");
-            }
+            return number;
         }
     }
 
@@ -200,6 +308,9 @@ public static class ResultsJson
         Expectations = Enum.GetNames<Os>()
             .Where(variant.Expectations.ContainsKey)
             .ToDictionary(os => os, os => variant.Expectations[os]),
+        Snapshots = variant.Snapshots is null
+            ? null
+            : Enum.GetNames<Os>().Where(variant.Snapshots.ContainsKey).ToDictionary(os => os, os => variant.Snapshots[os]),
     };
 
     private static string Where(JsonException e) => e.LineNumber is { } line ? $" (line {line + 1})" : "";

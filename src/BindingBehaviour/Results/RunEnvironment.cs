@@ -18,6 +18,39 @@ public static class RunEnvironment
         "net.ipv6.ip_nonlocal_bind",
     ];
 
+    /// <summary>How the run ran: host (the default), user-mode-linux, netns, ci ...; free text of one line, set by whoever starts the run.</summary>
+    public const string HowVariable = "BINDINGBEHAVIOUR_RUN_HOW";
+
+    /// <summary>The commit the run was built from; otherwise <c>git rev-parse HEAD</c> in the repository, or "unknown".</summary>
+    public const string CommitVariable = "BINDINGBEHAVIOUR_COMMIT";
+
+    public const string DefaultHow = "host";
+
+    /// <summary>
+    /// The environment of a claims run: <see cref="Capture"/>, and how it ran (<see cref="HowVariable"/>), the commit, the
+    /// run-name qualifier (<see cref="RunName.QualifierVariable"/>) and whether this machine can bind IPv6 loopback.
+    /// </summary>
+    public static RunInfo CaptureRun(DateTime utcNow, string repositoryRoot)
+    {
+        var qualifier = Environment.GetEnvironmentVariable(RunName.QualifierVariable) is { Length: > 0 } q ? q : null;
+        var how = Environment.GetEnvironmentVariable(HowVariable) is { } h && h.Trim().Length > 0 ? Normalize(h) : DefaultHow;
+        var run = Capture(utcNow) with
+        {
+            How = how,
+            Commit = Commit(repositoryRoot),
+            Qualifier = qualifier,
+            IPv6 = !Matrix.MatrixCapabilities.OfThisMachine.Missing.ContainsKey(Matrix.MatrixCapabilities.IPv6),
+        };
+        _ = RunName.Of(run, qualifier ?? ""); // a bad qualifier fails the run at its start, not at record time
+        return run;
+    }
+
+    /// <summary>The commit of the checkout: <see cref="CommitVariable"/> if set, else git's HEAD, else "unknown".</summary>
+    public static string Commit(string repositoryRoot) =>
+        Environment.GetEnvironmentVariable(CommitVariable) is { } chosen && chosen.Trim().Length > 0
+            ? chosen.Trim()
+            : Run("git", $"-C \"{repositoryRoot}\" rev-parse HEAD") ?? "unknown";
+
     public static RunInfo Capture(DateTime utcNow)
     {
         var os = HostOs.Require();

@@ -2,24 +2,38 @@ using System.Text;
 
 namespace BindingBehaviour.Results;
 
+/// <summary>A claim on one layer as the build that runs defines it: what a complete run must observe, and the body's hash.</summary>
+public sealed record ManifestEntry(string Claim, string Layer, string BodyHash);
+
 /// <summary>
-/// Records a test run into a run directory: run.json (the environment), catalog.json (every claim's definition) and
-/// one file per observed claim and layer under observations/. Files are written whole and renamed into place, so
-/// tests running in parallel never see a half-written file; <see cref="Collect"/> turns a directory into a results file.
+/// Records a test run into a run directory: run.json (the environment), claims.json (every claim and layer this build
+/// defines, with its body hash: what a complete run observes) and one file per observed claim and layer under
+/// observations/. Files are written whole and renamed into place, so tests running in parallel never see a half-written
+/// file; <see cref="Collect"/> turns a directory into a run file.
 /// </summary>
 public sealed class RunRecorder
 {
     /// <summary>Set this to choose where a run is recorded; otherwise each run gets its own folder under artifacts/runs.</summary>
     public const string DirectoryVariable = "BINDINGBEHAVIOUR_RUN_DIR";
 
-    private readonly Lazy<bool> _environmentWritten;
+    public const string RunFileName = "run.json";
 
-    public RunRecorder(string directory)
+    public const string ManifestFileName = "claims.json";
+
+    public const string ObservationsFolder = "observations";
+
+    private readonly Lazy<bool> _started;
+
+    /// <param name="directory">The run directory.</param>
+    /// <param name="repositoryRoot">The checkout the tests were built from (for the commit).</param>
+    /// <param name="manifest">Every claim and layer of this build, read once, when the first observation is recorded.</param>
+    public RunRecorder(string directory, string repositoryRoot, Func<IReadOnlyList<ManifestEntry>> manifest)
     {
         Directory = directory;
-        _environmentWritten = new Lazy<bool>(() =>
+        _started = new Lazy<bool>(() =>
         {
-            WriteAtomically(Path.Combine(Directory, "run.json"), ResultsJson.Serialize(RunEnvironment.Capture(DateTime.UtcNow)));
+            WriteAtomically(Path.Combine(Directory, RunFileName), ResultsJson.Serialize(RunEnvironment.CaptureRun(DateTime.UtcNow, repositoryRoot)));
+            WriteAtomically(Path.Combine(Directory, ManifestFileName), ResultsJson.Serialize(manifest()));
             return true;
         });
     }
@@ -34,19 +48,13 @@ public sealed class RunRecorder
 
     public void Record(Observation observation)
     {
-        _ = _environmentWritten.Value;
-        var file = Path.Combine(Directory, "observations", $"{observation.Claim}.{observation.Layer}.json");
+        _ = _started.Value;
+        var file = Path.Combine(Directory, ObservationsFolder, $"{observation.Claim}.{observation.Layer}.json");
         WriteAtomically(file, ResultsJson.Serialize(observation));
     }
 
-    public void RecordCatalog(IReadOnlyList<ClaimDefinition> claims)
-    {
-        _ = _environmentWritten.Value;
-        WriteAtomically(Path.Combine(Directory, "catalog.json"), ResultsJson.Serialize(claims));
-    }
-
-    /// <summary>Assembles a run directory into one results file, and refuses an incomplete run.</summary>
-    public static ResultsFile Collect(string directory)
+    /// <summary>Assembles a run directory into one run file; refuses an incomplete run, or one whose files disagree.</summary>
+    public static RunFile Collect(string directory)
     {
         string Required(string file)
         {
@@ -56,19 +64,18 @@ public sealed class RunRecorder
                 : throw new ResultsFormatException($"{directory}: the run has no {file}; run the whole test suite, not a filtered part.");
         }
 
-        var run = ResultsJson.Deserialize<RunInfo>(Required("run.json"), Path.Combine(directory, "run.json"));
-        var catalog = ResultsJson.Deserialize<List<ClaimDefinition>>(Required("catalog.json"), Path.Combine(directory, "catalog.json"));
-        var observationsDirectory = Path.Combine(directory, "observations");
+        var run = ResultsJson.Deserialize<RunInfo>(Required(RunFileName), Path.Combine(directory, RunFileName));
+        var manifest = ResultsJson.Deserialize<List<ManifestEntry>>(Required(ManifestFileName), Path.Combine(directory, ManifestFileName));
+        var observationsDirectory = Path.Combine(directory, ObservationsFolder);
         var observations = System.IO.Directory.Exists(observationsDirectory)
             ? System.IO.Directory.GetFiles(observationsDirectory, "*.json")
                 .Select(f => ResultsJson.Deserialize<Observation>(File.ReadAllText(f, Encoding.UTF8), f))
                 .ToList()
             : [];
 
-        var missing = catalog
-            .SelectMany(c => c.Variants.Select(v => (c.Id, v.Layer)))
-            .Where(key => !observations.Any(o => o.Claim == key.Id && o.Layer == key.Layer))
-            .Select(key => $"{key.Id} ({key.Layer})")
+        var missing = manifest
+            .Where(entry => !observations.Any(o => o.Claim == entry.Claim && o.Layer == entry.Layer))
+            .Select(entry => $"{entry.Claim} ({entry.Layer})")
             .ToList();
         if (missing.Count > 0)
         {
@@ -76,9 +83,25 @@ public sealed class RunRecorder
                 $"{directory}: the run is incomplete, {missing.Count} claim(s) were not run: {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? ", ..." : "")}.");
         }
 
-        var results = ResultsJson.Canonical(new ResultsFile(ResultsFile.SchemaId, ResultsFile.CurrentVersion, run, catalog, observations));
-        ResultsJson.Validate(results, directory);
-        return results;
+        var defined = manifest.ToDictionary(e => (e.Claim, e.Layer), e => e.BodyHash);
+        foreach (var observation in observations)
+        {
+            if (!defined.TryGetValue((observation.Claim, observation.Layer), out var hash) || hash != observation.BodyHash)
+            {
+                throw new ResultsFormatException(
+                    $"{directory}: the observation of {observation.Claim} ({observation.Layer}) is not of a claim body in {ManifestFileName}; "
+                    + "the run directory mixes two builds: record a fresh run.");
+            }
+        }
+
+        if (!HostOs.TryParse(run.Os, out var os))
+        {
+            throw new ResultsFormatException($"{Path.Combine(directory, RunFileName)}: unknown OS \"{run.Os}\".");
+        }
+
+        var file = ResultsJson.Canonical(new RunFile(RunFile.SchemaId, RunFile.CurrentVersion, RunName.Of(os, run.Kernel, run.Qualifier ?? ""), run, observations));
+        ResultsJson.ValidateRun(file, directory);
+        return file;
     }
 
     public static void WriteAtomically(string path, string content)

@@ -16,7 +16,7 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict() via inet_rcv_saddr_equal(): a [::] socket without IPV6_V6ONLY matches every IPv4 address; " + LinuxBindWildcard + ", v6_any_v4_any: EADDRINUSE")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftDualStack + ": a dual-stack wildcard bind reserves the port in both the IPv4 and the IPv6 stack; " + MicrosoftReuseTables + ", table 2: Default/Wildcard twice gives WSAEADDRINUSE")]
+    [Expect(Os.Windows, "ok", WineReuseaddrTest + ", tests_exclusive[14] (lines 2304-2308): a default AF_INET 0.0.0.0 binds beside a default dual-stack [::], an assertion that holds on Windows; it outweighs " + MicrosoftDualStack + " (the [::] reserves the IPv4 port too) and table 2 of " + MicrosoftReuseTables + " (two default wildcards: WSAEADDRINUSE). Wine's [::] only binds; that it listens here is not attested, and Wine's wildcard-and-loopback test shows no conflict added at listen")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the lookup for 0.0.0.0 finds the dual-stack [::] socket (INP_IPV4 set by tcp6_usr_bind in " + XnuTcpUsrreq + ") and refuses an AF_INET newcomer; " + GoListenTest + ": darwin fails")]
     public void Native()
     {
@@ -33,7 +33,7 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", "DualMode = true clears IPV6_V6ONLY (" + DotNetSocket + "); " + LinuxInetConnectionSock + ", inet_bind_conflict(): the dual-stack listener overlaps 0.0.0.0")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftDualStack + ": the dual-stack wildcard holds the IPv4 port too")]
+    [Expect(Os.Windows, "ok", WineReuseaddrTest + ", tests_exclusive[14]: a default 0.0.0.0 binds beside a default dual-stack [::] on Windows, against " + MicrosoftDualStack + "; .NET on Windows sets no option at Bind or Start")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the exact lookup (SO_REUSEADDR from " + DotNetPal + ") finds the dual-stack [::] socket, which has no SO_REUSEPORT, and the newcomer is AF_INET")]
     public void Managed()
     {
@@ -54,7 +54,7 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): a dual-stack [::] overlaps 0.0.0.0; " + LinuxBindWildcard + ", v4_any_v6_any: EADDRINUSE")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftDualStack + ": the checks for a dual-stack wildcard bind \"must succeed on both\" stacks, and 0.0.0.0:P is taken")]
+    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + MicrosoftDualStack + " says the checks for a dual-stack wildcard bind \"must succeed on both\" stacks, and 0.0.0.0:P is taken (refused); " + WineReuseaddrTest + ", tests_exclusive[10], [11] and [14], asserted on Windows, show an AF_INET 0.0.0.0 acting as the more specific bind beside a dual-stack [::], which makes this order succeed too (ok), but no run tests this order")]
     [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() skips an existing AF_INET socket on INADDR_ANY when the newcomer is AF_INET6 (ok), while " + GoListenTest + " (darwin 11.3) says the second listen fails")]
     public void Native()
     {
@@ -71,7 +71,7 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): the IPv4 socket is listening, so the implicit SO_REUSEADDR of " + DotNetPal + " does not help")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftDualStack + ": a dual-stack wildcard must find the port free in both stacks")]
+    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + MicrosoftDualStack + " (a dual-stack wildcard must find the port free in both stacks: refused) against " + WineReuseaddrTest + ", tests_exclusive[14], where the dual-stack [::] yields to 0.0.0.0 in the other order (ok)")]
     [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() lets an AF_INET6 wildcard in beside an AF_INET wildcard (ok); " + GoListenTest + " says darwin refuses")]
     public void Managed()
     {
@@ -219,7 +219,7 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
 
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxBindWildcard + ", v6_v4mapped_local_v4_local: EADDRINUSE; " + LinuxAfInet6 + ", __inet6_bind() treats a mapped address as the IPv4 address")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", "Derived, not run: " + MicrosoftDualStack + ": a dual-stack socket uses IPv4-mapped addresses for IPv4, so the binding is 127.0.0.1:P; " + MicrosoftReuseTables + ", table 2: Default/Specific twice gives WSAEADDRINUSE")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[16] and [17] (lines 2314-2323): [::ffff:127.0.0.1] on a dual-stack socket and 127.0.0.1 refuse each other with WSAEADDRINUSE on Windows, in both orders (bound, not listening); as " + MicrosoftDualStack + " implies")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket is bound by in_pcbbind() as 127.0.0.1, which " + XnuInPcb + " then finds")]
     public void Native()
     {
@@ -236,7 +236,7 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxAfInet6 + ", __inet6_bind(): the mapped address is 127.0.0.1; the listener's state voids the implicit SO_REUSEADDR of " + DotNetPal)]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", "Derived, not run: " + MicrosoftDualStack + " (IPv4 through v4-mapped addresses); " + MicrosoftReuseTables + ", table 2")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[16]: [::ffff:127.0.0.1] then 127.0.0.1 gives WSAEADDRINUSE on Windows; .NET on Windows adds no option")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind() binds 127.0.0.1; " + XnuInPcb + ", in_pcbbind() finds it and SO_REUSEADDR allows no exact duplicate")]
     public void Managed()
     {
@@ -259,7 +259,7 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
 
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxBindWildcard + ", v6_v4mapped_any_v4_any: EADDRINUSE")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse | ok", "Uncertain: no Windows source says whether ::ffff:0.0.0.0 binds as the IPv4 wildcard; " + MicrosoftDualStack + " describes mapped addresses only as IPv4 peers")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[15] (lines 2309-2313): a dual-stack socket on [::ffff:0.0.0.0] keeps a default 0.0.0.0 out with WSAEADDRINUSE on Windows (bound, not listening), unlike a dual-stack [::] (row 14)")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket goes to in_pcbbind() as 0.0.0.0, the IPv4 wildcard")]
     public void Native()
     {
@@ -279,7 +279,7 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetSocket + ": a dual-mode socket maps an IPv4 end point with MapToIPv6(), so Bind(IPAddress.Any) binds [::ffff:0.0.0.0]; " + LinuxBindWildcard + ", v6_v4mapped_any_v4_any")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse | ok", "Uncertain: " + DotNetSocket + " maps Any to ::ffff:0.0.0.0 on Windows too; how Winsock treats that address is not documented")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse", DotNetSocket + " maps Any to ::ffff:0.0.0.0 on Windows too, and " + WineReuseaddrTest + ", tests_exclusive[15], shows that address keeping 0.0.0.0 out with WSAEADDRINUSE on Windows")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", DotNetSocket + " maps Any to ::ffff:0.0.0.0; " + XnuTcpUsrreq + ", tcp6_usr_bind() binds it as IPv4 0.0.0.0")]
     public void Managed()
     {

@@ -79,7 +79,7 @@ public sealed class Tcp_wildcard_then_loopback(ITestOutputHelper output) : Claim
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): 0.0.0.0 overlaps every IPv4 address; " + SocketMan + ", SO_REUSEADDR: a listener on INADDR_ANY blocks the port \"for any local address\"")]
-    [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds; the more specific socket gets the traffic for its address")]
+    [Expect(Os.Windows, "ok", WineReuseaddrTest + " (lines 2455-2487): with 0.0.0.0 listening, 127.0.0.1 binds and listens and gets the connection, on Windows; " + MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): no SO_REUSEADDR means a wildcard lookup, which finds the listener on 0.0.0.0")]
     public void Native()
     {
@@ -116,7 +116,7 @@ public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : Claim
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): a wildcard overlaps the listener's specific address")]
-    [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
+    [Expect(Os.Windows, "ok", WineReuseaddrTest + " (lines 2489-2522): with 127.0.0.1 listening, 0.0.0.0 binds and listens, on Windows; " + MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): a wildcard bind without SO_REUSEADDR finds the specific listener")]
     public void Native()
     {

@@ -16,7 +16,7 @@ public sealed class Windows_reuseaddr_second_listener(ITestOutputHelper output) 
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEADDR never passes a socket in TCP_LISTEN; " + SocketMan + ", SO_REUSEADDR")]
-    [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after SO_REUSEADDR/Specific succeeds, and the socket \"forcibly\" binds a port in use; golang/go src/net/sockopt_windows.go: SO_REUSEADDR \"allows a socket to forcibly bind to a port in use by another socket\"")]
+    [Expect(Os.Windows, "ok", WineReuseaddrTest + " (lines 2540-2612): a SO_REUSEADDR socket binds and listens on 127.0.0.1:P while another SO_REUSEADDR socket listens there, on Windows; " + MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after SO_REUSEADDR/Specific succeeds; golang/go src/net/sockopt_windows.go: SO_REUSEADDR \"allows a socket to forcibly bind to a port in use by another socket\"")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact duplicate needs SO_REUSEPORT on both")]
     public void Native()
     {
@@ -164,7 +164,7 @@ public sealed class Exclusiveaddruse_with_reuseaddr(ITestOutputHelper output) : 
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "n/a", NoExclusiveAddressUse)]
-    [Expect(Os.Windows, "setoption:InvalidArgument", "arvidn/libtorrent#1981: setting SO_EXCLUSIVEADDRUSE and SO_REUSEADDR \"always fails ... with error 10022 even if I swap them\"; markqvist/Reticulum#278 and cesanta/mongoose#1550 report WSAEINVAL for the pair (no Microsoft page states it)")]
+    [Expect(Os.Windows, "setoption:InvalidArgument", WineReuseaddrTest + " (lines 2643-2666) asserts WSAEINVAL for the second option in either order on Windows (a TCP socket); arvidn/libtorrent#1981: it \"always fails ... with error 10022 even if I swap them\"; markqvist/Reticulum#278 and cesanta/mongoose#1550 report the same (no Microsoft page states it)")]
     [Expect(Os.OSX, "n/a", NoExclusiveAddressUse)]
     public void Native()
     {

@@ -4,7 +4,7 @@ using BindingBehaviour.Tests.Infrastructure;
 
 namespace BindingBehaviour.Tests.Engine;
 
-/// <summary>Every claim is complete and well-formed; the catalog of this run is recorded for the docs.</summary>
+/// <summary>Every claim is complete and well-formed, and results/catalog.json is exactly what the tests define.</summary>
 public sealed class CatalogTests
 {
     [Fact]
@@ -31,9 +31,31 @@ public sealed class CatalogTests
             }
         }
 
-        ResultsJson.Validate(new ResultsFile(ResultsFile.SchemaId, ResultsFile.CurrentVersion,
-            RunEnvironment.Capture(DateTime.UtcNow), claims, []), "the claim catalog");
-        Run.Recorder.RecordCatalog(claims);
+        ResultsJson.ValidateClaims(claims, "the claim catalog", catalog: true);
+    }
+
+    /// <summary>The command that writes results/catalog.json (the docs tool reads this assembly's metadata, <see cref="CatalogBuilder"/>).</summary>
+    public const string CatalogCommand = "dotnet run --project tools/BindingBehaviour.Docs -- catalog";
+
+    [Fact]
+    public void The_committed_catalog_is_what_the_tests_define()
+    {
+        var path = Path.Combine(Repository.Root, "results", CatalogFile.FileName);
+        File.Exists(path).Should().BeTrue($"{Repository.Relative(path)} holds the claim catalog; write it with: {CatalogCommand}");
+
+        var committed = ResultsJson.ReadCatalog(path);
+        var defined = ClaimCatalog.File;
+        var before = committed.Claims.ToDictionary(c => c.Id, c => ResultsJson.Serialize(c), StringComparer.Ordinal);
+        var after = defined.Claims.ToDictionary(c => c.Id, c => ResultsJson.Serialize(c), StringComparer.Ordinal);
+        var differences = before.Keys.Union(after.Keys).Order(StringComparer.Ordinal)
+            .Where(id => before.GetValueOrDefault(id) != after.GetValueOrDefault(id))
+            .Select(id => !before.ContainsKey(id) ? $"missing from the catalog: {id}"
+                : !after.ContainsKey(id) ? $"in the catalog, no longer in the tests: {id}"
+                : $"defined differently: {id}")
+            .ToList();
+
+        differences.Should().BeEmpty($"{Repository.Relative(path)} must be what the tests define; regenerate it with: {CatalogCommand}");
+        ResultsJson.WriteCatalog(defined).Should().Be(File.ReadAllText(path), "the committed catalog is written in canonical form");
     }
 
     [Fact]

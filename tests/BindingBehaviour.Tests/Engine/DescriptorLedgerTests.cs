@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using BindingBehaviour.Descriptors;
 using BindingBehaviour.Tests.Infrastructure;
 
 namespace BindingBehaviour.Tests.Engine;
@@ -28,7 +29,7 @@ public sealed class DescriptorLedgerTests
 
         var seen = opened.Should().ContainSingle(d => d.Fd == (int)udp.Handle, "the socket was opened after the first snapshot").Subject;
         seen.Kind.Should().Be("socket");
-        seen.Socket.Should().Be(new DescriptorLedger.SocketEntry("udp", udp.LocalEndPoint!.ToString()!, "0.0.0.0:0", null, NetworkFacing: false));
+        seen.Socket.Should().Be(new SocketEntry("udp", udp.LocalEndPoint!.ToString()!, "0.0.0.0:0", null, NetworkFacing: false));
         DescriptorLedger.RuntimeOwned(seen).Should().BeNull("a socket is never the runtime's");
 
         udp.Dispose();
@@ -55,9 +56,9 @@ public sealed class DescriptorLedgerTests
         var opened = DescriptorLedger.OpenedSince(before, DescriptorLedger.Snapshot());
 
         opened.Single(d => d.Fd == (int)loopback.Handle).Socket.Should()
-            .Be(new DescriptorLedger.SocketEntry("tcp6", loopback.LocalEndPoint!.ToString()!, "[::]:0", "LISTEN", NetworkFacing: false));
+            .Be(new SocketEntry("tcp6", loopback.LocalEndPoint!.ToString()!, "[::]:0", "LISTEN", NetworkFacing: false));
         opened.Single(d => d.Fd == (int)wildcard.Handle).Socket.Should()
-            .Be(new DescriptorLedger.SocketEntry("tcp", wildcard.LocalEndPoint!.ToString()!, null, "BOUND", NetworkFacing: true),
+            .Be(new SocketEntry("tcp", wildcard.LocalEndPoint!.ToString()!, null, "BOUND", NetworkFacing: true),
                 "a TCP socket bound but not listening is in no /proc/net table, and getsockname says where it is");
     }
 
@@ -73,7 +74,7 @@ public sealed class DescriptorLedgerTests
         {
             var opened = DescriptorLedger.OpenedSince(before, DescriptorLedger.Snapshot());
             var written = opened.Should().ContainSingle(d => d.Fd == (int)file.SafeFileHandle.DangerousGetHandle()).Subject;
-            written.Should().Be(new DescriptorLedger.Descriptor(written.Fd, path, "file", null));
+            written.Should().Be(new Descriptor(written.Fd, path, "file", null));
             DescriptorLedger.RuntimeOwned(written).Should().BeNull();
             var server = opened.Should().ContainSingle(d => d.Fd == (int)pipe.SafePipeHandle.DangerousGetHandle()).Subject;
             server.Kind.Should().Be("pipe");
@@ -81,8 +82,8 @@ public sealed class DescriptorLedgerTests
         }
 
         var assembly = typeof(FactAttribute).Assembly.Location;
-        DescriptorLedger.RuntimeOwned(new DescriptorLedger.Descriptor(1000, assembly, "file", null)).Should().StartWith("loaded assembly:");
-        DescriptorLedger.RuntimeOwned(new DescriptorLedger.Descriptor(1000, Path.ChangeExtension(assembly, ".txt"), "file", null)).Should().BeNull();
+        DescriptorLedger.RuntimeOwned(new Descriptor(1000, assembly, "file", null)).Should().StartWith("loaded assembly:");
+        DescriptorLedger.RuntimeOwned(new Descriptor(1000, Path.ChangeExtension(assembly, ".txt"), "file", null)).Should().BeNull();
     }
 
     [SkippableFact]

@@ -3,12 +3,19 @@ using BindingBehaviour.Results;
 
 namespace BindingBehaviour.Tests.Infrastructure;
 
-/// <summary>Reads every claim of this assembly from its attributes, with the C# of each test as the docs show it.</summary>
+/// <summary>
+/// Every claim of this assembly, read from its attributes by reflection and built by <see cref="CatalogBuilder"/> (the
+/// same builder the docs tool's <c>catalog</c> command runs on this assembly's metadata): the C# of each test as the docs
+/// show it, its body hash, and its snapshots.
+/// </summary>
 public static class ClaimCatalog
 {
-    private static readonly Lazy<IReadOnlyList<ClaimDefinition>> Claims = new(Build);
+    private static readonly Lazy<CatalogFile> Catalog = new(() =>
+        CatalogBuilder.Build(ClaimClasses().Select(x => Source(x.Type, x.Claim)), Repository.Root, Snapshot.Directory));
 
-    public static IReadOnlyList<ClaimDefinition> All => Claims.Value;
+    public static CatalogFile File => Catalog.Value;
+
+    public static IReadOnlyList<ClaimDefinition> All => Catalog.Value.Claims;
 
     public static IEnumerable<(Type Type, ClaimAttribute Claim)> ClaimClasses() =>
         typeof(ClaimCatalog).Assembly.GetTypes()
@@ -19,27 +26,22 @@ public static class ClaimCatalog
     public static ClaimDefinition For(Type type) =>
         All.Single(c => c.Id == type.GetCustomAttribute<ClaimAttribute>()!.Id);
 
-    private static List<ClaimDefinition> Build() =>
-    [
-        .. ClaimClasses()
-            .Select(x => new ClaimDefinition(
-                x.Claim.Id,
-                x.Claim.Topic,
-                x.Claim.Sentence,
-                [.. x.Type.GetMethods()
-                    .Select(m => (Method: m, Fact: m.GetCustomAttribute<ClaimFactAttribute>()))
-                    .Where(m => m.Fact is not null)
-                    .OrderBy(m => m.Fact!.Layer)
-                    .Select(m => Variant(m.Method, m.Fact!))]))
-            .OrderBy(c => c.Id, StringComparer.Ordinal),
-    ];
+    /// <summary>Every claim and layer with its body hash: what a complete run must observe.</summary>
+    public static IReadOnlyList<ManifestEntry> Manifest() =>
+        [.. All.SelectMany(c => c.Variants.Select(v => new ManifestEntry(c.Id, v.Layer, v.BodyHash!)))];
 
-    private static ClaimVariant Variant(MethodInfo method, ClaimFactAttribute fact) => new(
-        fact.Layer.ToString(),
-        method.GetCustomAttributes<ExpectAttribute>()
-            .OrderBy(e => e.Os)
-            .ToDictionary(e => e.Os.ToString(), e => new Expectation(e.Outcome, e.Source)),
-        SourceCode.MethodBody(fact.File, fact.Line),
-        Repository.Relative(fact.File),
-        fact.Line);
+    private static ClaimSource Source(Type type, ClaimAttribute claim) => new(
+        claim.Id,
+        claim.Topic,
+        claim.Sentence,
+        type.Name,
+        [.. type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Select(m => (Method: m, Fact: m.GetCustomAttribute<ClaimFactAttribute>()))
+            .Where(m => m.Fact is not null)
+            .Select(m => new ClaimMethodSource(
+                m.Method.Name,
+                m.Fact!.Layer,
+                m.Fact.File,
+                m.Fact.Line,
+                [.. m.Method.GetCustomAttributes<ExpectAttribute>().Select(e => (e.Os, e.Outcome, e.Source))]))]);
 }

@@ -107,6 +107,9 @@ public abstract class ClaimTest(ITestOutputHelper output)
 
     private static void Record(Observation observation, ITestOutputHelper? output)
     {
+        // The hash of the body that ran, so that an observation made before the claim changed is shown as stale.
+        var hash = ClaimCatalog.All.Single(c => c.Id == observation.Claim).Variants.Single(v => v.Layer == observation.Layer).BodyHash;
+        observation = observation with { BodyHash = hash };
         Run.Recorder.Record(observation);
         output?.WriteLine($"CLAIM {observation.Claim} [{observation.Layer}] {observation.Status}: "
             + (observation.Outcome ?? observation.SkipReason)

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using BindingBehaviour.Descriptors;
+using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Tests.Infrastructure;
 
@@ -11,7 +12,8 @@ namespace BindingBehaviour.Tests.Infrastructure;
 /// Proves that no socket or file descriptor outlives its test. <see cref="LedgerTestFramework"/> calls <see cref="Begin"/>
 /// right before the first test collection runs and <see cref="End"/> right after the last one has finished (with its
 /// class and collection fixtures disposed); the ledger compares the process's descriptor table (/proc/self/fd) at those
-/// two moments and writes what is left into &lt;run dir&gt;/descriptors.json, which .ci/descriptors.py judges.
+/// two moments and writes what is left into &lt;run dir&gt;/descriptors.json (<see cref="DescriptorReport"/>), which
+/// tools/BindingBehaviour.Ci judges (<c>descriptors</c>).
 /// <para>
 /// Who owns a descriptor still open at the end, precisely: one open before the first test (same number, same target)
 /// belongs to the test host (its connection to vstest, the runtime's files). One opened during the run belongs to a test,
@@ -32,11 +34,9 @@ namespace BindingBehaviour.Tests.Infrastructure;
 /// </para>
 /// On other OSes there is no /proc/self/fd: the file says the check was not made and why.
 /// </summary>
-public static partial class DescriptorLedger
+public static class DescriptorLedger
 {
-    public const string FileName = "descriptors.json";
-    public const string Schema = "bindingbehaviour-descriptors";
-    public const int Version = 1;
+    public const string FileName = DescriptorReport.FileName;
 
     /// <summary>Set to "leak" to make the ledger's own test leave sockets open on purpose: .ci/run uses it to prove the check fails.</summary>
     public const string ProofVariable = "BINDINGBEHAVIOUR_LEDGER_PROOF";
@@ -46,27 +46,6 @@ public static partial class DescriptorLedger
     private static IReadOnlyList<Descriptor>? _baseline;
     private static DateTime _startedAt;
     private static int[] _collectionsAtBegin = [0, 0, 0];
-
-    /// <summary>One open descriptor: its number, what /proc/self/fd/N links to, its kind and, for a socket, what /proc/self/net says of it.</summary>
-    public sealed record Descriptor(int Fd, string Target, string Kind, SocketEntry? Socket)
-    {
-        /// <summary>The socket's inode ("socket:[12345]" gives 12345), or null when it is not a socket.</summary>
-        public string? Inode => Kind == "socket" ? Target["socket:[".Length..^1] : null;
-    }
-
-    /// <summary>
-    /// A socket as /proc/self/net/{table} lists it. Network-facing: an IP socket whose local address is a wildcard or not a
-    /// loopback address, or a packet socket; a unix or netlink socket, or an IP socket on 127/8 or ::1, is not.
-    /// </summary>
-    public sealed record SocketEntry(string Table, string Local, string? Remote, string? State, bool NetworkFacing);
-
-    /// <summary>
-    /// A descriptor opened during the run and open at the end, with who owns it, and the tests in whose window it appeared
-    /// (<see cref="DescriptorWindows"/>; empty when it appeared outside every test method, in a constructor or a fixture).
-    /// </summary>
-    public sealed record Leftover(
-        int Fd, string Target, string Kind, SocketEntry? Socket, string Owner, string Reason, bool ClosedByFinalizer,
-        IReadOnlyList<string> AppearedDuring);
 
     /// <summary>Whether this OS can be checked, and if not why.</summary>
     public static string? Unsupported =>
@@ -108,18 +87,18 @@ public static partial class DescriptorLedger
     {
         DescriptorWindows.Recording = false;
         var path = Path.Combine(runDirectory, FileName);
-        object report;
+        DescriptorReport report;
         try
         {
-            report = Unsupported is { } reason ? Unchecked(reason) : Report();
+            report = Unsupported is { } reason ? DescriptorReport.Unchecked(reason) : Report();
         }
         catch (Exception e)
         {
             // A ledger that fails must not look like a clean one: the checker fails on an error.
-            report = new { schema = Schema, version = Version, @checked = false, error = e.ToString() };
+            report = DescriptorReport.Failed(e.ToString());
         }
 
-        Results.RunRecorder.WriteAtomically(path, JsonSerializer.Serialize(report, Json));
+        Results.RunRecorder.WriteAtomically(path, report.Serialize());
         return path;
     }
 
@@ -222,17 +201,7 @@ public static partial class DescriptorLedger
         _ => "other",
     };
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
-    private static object Unchecked(string reason) =>
-        new { schema = Schema, version = Version, @checked = false, reason };
-
-    private static object Report()
+    private static DescriptorReport Report()
     {
         var baseline = _baseline ?? throw new InvalidOperationException("The ledger's End ran without its Begin: the test framework hook is not in use.");
         if (DescriptorWindows.CollectAfterEachTest && DescriptorWindows.MostAtOnce > 1)
@@ -264,27 +233,24 @@ public static partial class DescriptorLedger
         var leaks = leftovers.Where(l => l.Owner == "test").ToList();
         var sockets = asLeft.Where(d => d.Kind == "socket").ToList();
 
-        return new
+        return new DescriptorReport(DescriptorReport.SchemaName, DescriptorReport.CurrentVersion, Checked: true)
         {
-            schema = Schema,
-            version = Version,
-            @checked = true,
-            process = Environment.ProcessId,
-            startedAt = _startedAt,
-            finishedAt = DateTime.UtcNow,
-            garbageCollectionsDuringRun = new { gen0 = collectionsDuringRun[0], gen1 = collectionsDuringRun[1], gen2 = collectionsDuringRun[2] },
-            rule = "before: open before the first test (the test host's); runtime: opened during the run by the runtime (see reason); test: any other, and every socket",
-            baseline,
-            openedDuringRunStillOpen = leftovers,
-            leaks,
-            leakedSockets = leaks.Count(l => l.Kind == "socket"),
-            socketsAtEnd = sockets,
-            socketsAtEndNetworkFacing = sockets.Where(s => s.Socket is not { NetworkFacing: false }).ToList(),
-            closedDuringRun = OpenedSince(asLeft, baseline).Count,
-            collectAfterEachTest = DescriptorWindows.CollectAfterEachTest,
-            mostTestsAtOnce = DescriptorWindows.MostAtOnce,
-            closedByFinalizersAfterTests = DescriptorWindows.ClosedByFinalizers
-                .Select(f => new { collectedAfter = f.Test, f.Fd, f.Target, kind = KindOf(f.Target), appearedDuring = DescriptorWindows.AppearedDuring(f.Fd, f.Target) })
+            Process = Environment.ProcessId,
+            StartedAt = _startedAt,
+            FinishedAt = DateTime.UtcNow,
+            GarbageCollectionsDuringRun = new GarbageCollections(collectionsDuringRun[0], collectionsDuringRun[1], collectionsDuringRun[2]),
+            Rule = "before: open before the first test (the test host's); runtime: opened during the run by the runtime (see reason); test: any other, and every socket",
+            Baseline = baseline,
+            OpenedDuringRunStillOpen = leftovers,
+            Leaks = leaks,
+            LeakedSockets = leaks.Count(l => l.Kind == "socket"),
+            SocketsAtEnd = sockets,
+            SocketsAtEndNetworkFacing = sockets.Where(s => s.Socket is not { NetworkFacing: false }).ToList(),
+            ClosedDuringRun = OpenedSince(asLeft, baseline).Count,
+            CollectAfterEachTest = DescriptorWindows.CollectAfterEachTest,
+            MostTestsAtOnce = DescriptorWindows.MostAtOnce,
+            ClosedByFinalizersAfterTests = DescriptorWindows.ClosedByFinalizers
+                .Select(f => new FinalizedDescriptor(f.Test, f.Fd, f.Target, KindOf(f.Target), DescriptorWindows.AppearedDuring(f.Fd, f.Target)))
                 .ToList(),
         };
     }
@@ -378,36 +344,25 @@ public static partial class DescriptorLedger
     /// bound. getsockname and getsockopt (both read-only) on this process's own descriptor say where it is bound; an IP
     /// socket still at port 0 is not bound at all. What cannot be read counts as network-facing.
     /// </summary>
-    private static unsafe SocketEntry Unlisted(int fd)
+    private static SocketEntry Unlisted(int fd)
     {
-        const int solSocket = 1, soType = 3, afInet = 2, afInet6 = 10, sockStream = 1, sockDgram = 2;
-        var buffer = stackalloc byte[128];
-        var length = 128u;
-        int type = 0, typeLength = sizeof(int);
-        if (GetSockName(fd, buffer, &length) != 0 || GetSockOpt(fd, solSocket, soType, &type, &typeLength) != 0)
+        const int sockStream = 1, sockDgram = 2;
+        if (!NativeDescriptor.TryInspect(fd, out var family, out var type, out var local))
         {
             return new SocketEntry("unknown", $"(getsockname failed: errno {Marshal.GetLastPInvokeError()})", null, null, NetworkFacing: true);
         }
 
-        var family = buffer[0] | (buffer[1] << 8); // sa_family_t, host order (Linux runs little-endian here; checked below).
-        if (!BitConverter.IsLittleEndian || (family != afInet && family != afInet6))
+        if (local is null)
         {
-            return new SocketEntry($"family {family}, type {type}", "(not an IP socket)", null, null, NetworkFacing: !BitConverter.IsLittleEndian);
+            return new SocketEntry($"family {family}, type {type}", "(not an IP socket)", null, null, NetworkFacing: false);
         }
 
-        var port = (buffer[2] << 8) | buffer[3];
-        var address = family == afInet ? new IPAddress(new ReadOnlySpan<byte>(buffer + 4, 4)) : new IPAddress(new ReadOnlySpan<byte>(buffer + 8, 16));
-        var protocol = type switch { sockStream => "tcp", sockDgram => "udp", _ => $"type{type}" } + (family == afInet6 ? "6" : "");
-        var bound = port != 0;
+        var address = local.Address;
+        var protocol = type switch { sockStream => "tcp", sockDgram => "udp", _ => $"type{type}" } + (address.AddressFamily == AddressFamily.InterNetworkV6 ? "6" : "");
+        var bound = local.Port != 0;
         var loopback = IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
-        return new SocketEntry(protocol, new IPEndPoint(address, port).ToString(), null, bound ? "BOUND" : "UNBOUND", NetworkFacing: bound && !loopback);
+        return new SocketEntry(protocol, local.ToString(), null, bound ? "BOUND" : "UNBOUND", NetworkFacing: bound && !loopback);
     }
-
-    [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
-    private static unsafe partial int GetSockName(int fd, byte* address, uint* length);
-
-    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
-    private static unsafe partial int GetSockOpt(int fd, int level, int name, int* value, int* length);
 
     /// <summary>"0100007F:1F90" → ("127.0.0.1:8080", loopback). Each 32-bit group is printed as the host reads the address's memory.</summary>
     private static (string Text, bool Loopback) Endpoint(string field)

@@ -19,7 +19,10 @@ public sealed record LinuxSandbox
 {
     public const int Nobody = 65534;
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    /// <summary>How long a child may take; BINDINGBEHAVIOUR_CHILD_TIMEOUT_SECONDS raises it where starting a process is slow
+    /// (tools/kernels/init sets it: under user-mode Linux every system call of a child is trapped with ptrace).</summary>
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(
+        int.TryParse(System.Environment.GetEnvironmentVariable("BINDINGBEHAVIOUR_CHILD_TIMEOUT_SECONDS"), out var seconds) && seconds > 0 ? seconds : 60);
     private static readonly ConcurrentDictionary<string, Lazy<string?>> Probed = new();
 
     private LinuxSandbox(Namespaces where) => Where = where;

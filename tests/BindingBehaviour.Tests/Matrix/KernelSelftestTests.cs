@@ -40,7 +40,11 @@ public sealed class KernelSelftestTests
         Skip.IfNot(MatrixCapabilities.OfThisMachine.Has(MatrixCapabilities.IPv6),
             $"The table needs IPv6: {MatrixCapabilities.OfThisMachine}");
 
+        // A kernel with a cited difference from the newest rules (LinuxBindModel.KernelChanges, e.g. 6.1's bhash2) answers
+        // some rows as its model says instead; any other difference from the table is a failure.
+        var model = LinuxBindModel.For(LinuxBindModel.ThisKernelRelease());
         var wrong = new List<string>();
+        var explained = new List<string>();
         foreach (var row in KernelSelftestTable.Rows)
         {
             foreach (var (test, options) in KernelSelftestTable.Tests)
@@ -54,14 +58,19 @@ public sealed class KernelSelftestTests
                 result.Steps[0].Observed!.OrThrow($"{row.Name}.{test}: socket 0");
                 var observed = CellOutcome.From(result.Steps[1].Observed!);
                 var expected = KernelSelftestTable.Expected(row, options);
-                if (observed != expected)
+                var predicted = model.Predict(first, second);
+                if (observed != predicted)
                 {
-                    wrong.Add($"  {row.Name}.{test}: the selftest expects {expected.Code}, this kernel answered {observed.Code}");
+                    wrong.Add($"  {row.Name}.{test}: the selftest expects {expected.Code}, the model of this kernel {predicted.Code}, this kernel answered {observed.Code}");
+                }
+                else if (observed != expected)
+                {
+                    explained.Add($"  {row.Name}.{test}: {observed.Code}, as {string.Join("; ", model.Changes.Select(c => c.Id))}");
                 }
             }
         }
 
-        wrong.Should().BeEmpty($"this kernel ({Environment.OSVersion}) must answer as {KernelSelftestTable.Source} expects " +
-            $"(kernels from ≈6.1 until the April 2024 bhash2 fixes fail some IPv6 rows):\n{string.Join('\n', wrong)}\n");
+        wrong.Should().BeEmpty($"this kernel ({Environment.OSVersion}) must answer as {KernelSelftestTable.Source} expects, or as a " +
+            $"kernel change of its model explains:\n{string.Join('\n', wrong)}\nexplained by the model of this kernel:\n{string.Join('\n', explained)}\n");
     }
 }

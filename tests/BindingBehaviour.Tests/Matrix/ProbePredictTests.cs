@@ -121,8 +121,15 @@ public sealed class ProbePredictTests
         var report = Json("--predict --os linux --kernel 5.15 --json tcp [::]:0 listen, tcp 0.0.0.0:same listen");
 
         report.Kernel.Should().Be("5.15");
-        report.KernelNote.Should().Contain("Linux 5.15").And.Contain("current Linux model answered");
+        report.KernelNote.Should().Contain("Linux 5.15").And.Contain("newest rules answered");
         report.Model.Should().Be(BindModel.For(Os.Linux).Title);
+
+        // 6.1's bhash2 misses a [::ffff:0.0.0.0] socket when a v4-mapped address binds (LinuxBindModel.KernelChanges).
+        var old = Json("--predict --os linux --kernel 6.1 --json tcp [::ffff:0.0.0.0]:0, tcp [::ffff:127.0.0.1]:same");
+        old.Model.Should().Be(LinuxBindModel.For("6.1").Title).And.Contain("6.1");
+        old.Steps.Select(s => s.Predicted).Should().Equal("ok", "ok");
+        Json("--predict --os linux --json tcp [::ffff:0.0.0.0]:0, tcp [::ffff:127.0.0.1]:same").Steps.Select(s => s.Predicted)
+            .Should().Equal("ok", "bind:AddressAlreadyInUse");
     }
 
     [Fact]

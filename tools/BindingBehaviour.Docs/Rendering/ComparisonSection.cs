@@ -17,9 +17,10 @@ internal static class ComparisonSection
     {
         page.Heading(2, "Comparisons")
             .Heading(3, "Between OSes")
-            .Paragraph("Every export lists its cells in the same order, so two OSes' exports compare with `diff`, for instance "
-                + "`diff results/matrix/linux-native.tsv results/matrix/windows-native.tsv`. Below they are compared cell by cell "
-                + "(`MatrixComparison`): a cell differs when at least two exports hold it and their outcomes are not all equal. "
+            .Paragraph("Every export lists its cells in the same order, so two runs' exports compare with `diff`, for instance "
+                + "`diff results/matrix/linux-6.18.44-native.tsv results/matrix/windows-10.0.26100.0-native.tsv`. Below every run's "
+                + "export of a layer is compared cell by cell (`MatrixComparison`), each run a column: a cell differs when at least "
+                + "two exports hold it and their outcomes are not all equal. "
                 + "A cell only one export holds (an option only that OS has, such as `REUSEPORT` or `EXCLUSIVEADDRUSE`, or an "
                 + "address another machine could not bind) is counted apart.");
 
@@ -40,9 +41,9 @@ internal static class ComparisonSection
                 + "`DualMode` is a `V6ONLY` one; so several managed cells can pair with one native cell.");
 
         var any = false;
-        foreach (var os in MergedResults.AllOs)
+        foreach (var run in matrix.RunNames)
         {
-            if (matrix.CompareLayers(os) is { } comparison)
+            if (matrix.CompareLayers(run) is { } comparison)
             {
                 any = true;
                 RenderLayers(page, comparison);
@@ -51,7 +52,7 @@ internal static class ComparisonSection
 
         if (!any)
         {
-            page.Paragraph("No OS has both a native and a managed export yet, so there is nothing to pair.");
+            page.Paragraph("No run has both a native and a managed export yet, so there is nothing to pair.");
         }
     }
 
@@ -64,7 +65,7 @@ internal static class ComparisonSection
             return;
         }
 
-        if (matrix.CompareOses(layer) is not { } comparison)
+        if (exports.Select(e => e.Os).Distinct().Count() < 2 || matrix.CompareOses(layer) is not { } comparison)
         {
             var others = MergedResults.AllOs.Where(os => os != exports[0].Os).Select(Labels.OsName);
             page.Paragraph($"Only {Labels.OsName(exports[0].Os)} has a {MatrixLabels.LayerWord(layer)} export, so there is nothing "
@@ -77,7 +78,7 @@ internal static class ComparisonSection
             return;
         }
 
-        var names = exports.Select(e => Labels.OsName(e.Os)).ToList();
+        var names = exports.Select(e => Markdown.Code(e.RunName)).ToList();
         var unshared = string.Join(", ", exports.Select((e, i) => $"{names[i]} {MatrixLabels.Number(comparison.UnsharedCells[i])}"));
         page.Paragraph($"Compared: {string.Join(", ", names)}. {MatrixLabels.Number(comparison.SharedCells)} cells are in at least two "
             + $"exports, and {MatrixLabels.Counted(comparison.Differences.Count, "of them differs", "of them differ")}. Cells only one export holds: {unshared}.");
@@ -137,7 +138,7 @@ internal static class ComparisonSection
     private static void RenderLayers(Markdown page, LayerComparison comparison)
     {
         var unpaired = comparison.ManagedCells - comparison.Paired;
-        var text = $"**{Labels.OsName(comparison.Os)}**: {MatrixLabels.Number(comparison.ManagedCells)} cells in "
+        var text = $"**{Labels.OsName(comparison.Os)}**, run {Markdown.Code(comparison.RunName)}: {MatrixLabels.Number(comparison.ManagedCells)} cells in "
             + $"{MatrixLabels.TsvLink(comparison.Managed)}; {MatrixLabels.Number(comparison.Paired)} pair with a cell of {MatrixLabels.TsvLink(comparison.Native)}"
             + (unpaired > 0 ? $" ({MatrixLabels.Number(unpaired)} do not: their native cell was not run)" : "")
             + (comparison.Differences.Count == 0

@@ -2,7 +2,7 @@ namespace BindingBehaviour.Docs.Rendering;
 
 /// <summary>
 /// Renders the whole docs tree in memory, as relative path ("/"-separated) → content. Deterministic: the output depends
-/// only on the merged results and the matrix exports (no clock, no machine paths), and every list is sorted.
+/// only on the catalog, the runs, the attestations and the matrix exports (no clock, no machine paths), and every list is sorted.
 /// </summary>
 internal static class DocsRenderer
 {
@@ -14,6 +14,7 @@ internal static class DocsRenderer
             [WhyPage.FileName] = WhyPage.Render(results),
             [MatrixPage.FileName] = MatrixPage.Render(results, matrix),
             [RulesPage.FileName] = RulesPage.Render(results, matrix),
+            [RunsPage.FileName] = RunsPage.Render(results, matrix),
         };
         foreach (var topic in results.Topics)
         {

@@ -20,7 +20,7 @@ internal static class IndexPage
                 "An executable atlas of when two sockets may bind the same port. Every claim below is a test that runs against "
                 + "the real operating system, states what it expects on Linux, Windows and macOS (each with a source), and "
                 + "records what it saw, on two layers: the native OS call, and the C# a user writes. These pages are generated "
-                + "from the recorded results (one file per OS under `results/`) and never edited by hand; to run the tests on "
+                + "from the claim catalog and the recorded runs (`results/catalog.json`, one file per run under `results/runs/`) and never edited by hand; to run the tests on "
                 + $"your machine and regenerate them: `{DocsGenerator.RefreshCommand}`.");
 
         page.Paragraph(AnswerPages.IndexLinks);
@@ -34,26 +34,30 @@ internal static class IndexPage
 
     private static void RenderRuns(Markdown page, MergedResults results)
     {
-        page.Heading(2, "Runs").Table(
-            ["OS", "Observed by", "Kernel", ".NET runtime", "Date", "User", "Settings"],
-            MergedResults.AllOs.Select(os => results.RunOf(os) is { } run
-                ? (IReadOnlyList<string>)
+        page.Heading(2, "Runs")
+            .Paragraph($"Every run behind these pages, with its environment: {Markdown.Link("the runs", RunsPage.FileName)}. "
+                + "An OS with several runs (kernels, namespaces, runners) shows one answer where they agree and, where they differ, which run answered what.");
+        if (results.Runs.Count > 0)
+        {
+            page.Table(
+                ["Run", "OS", "How", "Kernel", ".NET runtime", "Date"],
+                results.Runs.Select(run => (IReadOnlyList<string>)
                 [
-                    Labels.OsName(os),
-                    $"{Markdown.Text(run.Info.OsDescription)} (`{run.FileName}`)",
+                    Labels.RunLink(run, ""),
+                    Labels.OsName(run.Os),
+                    Markdown.Text(Labels.How(run)),
                     Markdown.Text(run.Info.Kernel),
                     Markdown.Text(run.Info.Runtime),
                     Markdown.Text(run.Info.Date),
-                    Markdown.Text(run.Info.User),
-                    Settings(run.Info.Settings),
-                ]
-                : [Labels.OsName(os), "no run yet — cells show expectations only", "", "", "", "", ""]));
-    }
+                ]));
+        }
 
-    private static string Settings(IReadOnlyDictionary<string, string> settings) =>
-        settings.Count == 0
-            ? "none recorded"
-            : string.Join("\n", settings.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{Markdown.Code(s.Key)} = {Markdown.Code(s.Value)}"));
+        var without = MergedResults.AllOs.Where(os => results.RunsOf(os).Count == 0).Select(Labels.OsName).ToList();
+        if (without.Count > 0)
+        {
+            page.Paragraph($"No run yet on {MatrixLabels.List(without)}: those cells show attestations (☑) and expectations (◻) only.");
+        }
+    }
 
     private static void RenderLegend(Markdown page)
     {
@@ -65,12 +69,14 @@ internal static class IndexPage
                 Verdict.Holds => "a run of this OS observed it, and the expectation accepts what it saw.",
                 Verdict.Differs => "a run of this OS observed something the expectation does not accept; the claim's page shows both.",
                 Verdict.Skipped => "the run's machine lacks a capability the claim needs; the reason is on the claim's page.",
+                Verdict.Attested => "no run of ours observed it, but a public test that runs on this OS asserts it; the claim's page links the test at its commit.",
                 Verdict.ExpectedOnly => "no run of this OS observed it; the cell shows what the sources expect.",
                 _ => "the claim does not apply to this OS.",
             });
         }
 
-        page.Line("- Outcome codes: `ok`, or the step that was refused and its `SocketError`, such as `bind:AddressAlreadyInUse`.")
+        page.Line("- Stale: an observation made before the claim's code changed (its body hash differs); shown on the claim's page, never counted.")
+            .Line("- Outcome codes: `ok`, or the step that was refused and its `SocketError`, such as `bind:AddressAlreadyInUse`.")
             .Line($"- {Labels.LayerTitle(nameof(Layer.Native))}; {Labels.LayerTitle(nameof(Layer.Managed))} (with the options .NET adds).")
             .Line();
     }
@@ -96,37 +102,45 @@ internal static class IndexPage
         page.Paragraph($"And the question behind topic {Topic.TcpAndUdp.Order.ToString(CultureInfo.InvariantCulture)}: {Markdown.Link("why can a TCP socket and a UDP socket share a port?", WhyPage.FileName)}");
     }
 
-    /// <summary>"k of n hold" over the observed cells of a topic on one OS, with how many differ and how many were skipped.</summary>
+    /// <summary>
+    /// A topic on one OS, the three grades apart: observed (holds, differs, skipped, over the current observations of every
+    /// run of that OS), attested, expected only; then n/a and stale.
+    /// </summary>
     private static string Summary(MergedResults results, Topic topic, Os os)
     {
-        if (results.RunOf(os) is null)
-        {
-            return "◻ expected only";
-        }
-
         var cells = results.CellsOf(topic, os).ToList();
         int Count(Verdict verdict) => cells.Count(c => c.Verdict == verdict);
         var holds = Count(Verdict.Holds);
         var differs = Count(Verdict.Differs);
-        var text = $"✅ {holds} of {holds + differs} hold, ❌ {differs} {(differs == 1 ? "differs" : "differ")}, ⏭ {Count(Verdict.Skipped)} skipped";
+        var parts = new List<string>();
+        if (results.RunsOf(os).Count > 0)
+        {
+            parts.Add($"✅ {holds} of {holds + differs} hold, ❌ {differs} {(differs == 1 ? "differs" : "differ")}, ⏭ {Count(Verdict.Skipped)} skipped");
+        }
+        else
+        {
+            parts.Add("no run");
+        }
+
+        parts.Add($"☑ {Count(Verdict.Attested)} attested");
+        parts.Add($"◻ {Count(Verdict.ExpectedOnly)} expected");
         if (Count(Verdict.NotApplicable) is var notApplicable and > 0)
         {
-            text += $", — {notApplicable} n/a";
+            parts.Add($"— {notApplicable} n/a");
         }
 
-        // A run without an observation of a claim (a file assembled by hand): said, never counted as observed.
-        if (Count(Verdict.ExpectedOnly) is var unrecorded and > 0)
+        if (cells.Sum(c => c.StaleObservations.Count) is var stale and > 0)
         {
-            text += $", ◻ {unrecorded} not recorded";
+            parts.Add($"{stale} stale, not counted");
         }
 
-        return text;
+        return string.Join(" · ", parts);
     }
 
     private static void RenderMatrix(Markdown page, MatrixResults matrix)
     {
         var exports = matrix.Exports.Select(e =>
-            $"{Labels.OsName(e.Os)} {MatrixLabels.LayerWord(e.Layer)} ({MatrixLabels.Number(e.Rows.Count)} cells, "
+            $"{Markdown.Code(e.RunName)} {MatrixLabels.LayerWord(e.Layer)} ({MatrixLabels.Number(e.Rows.Count)} cells, "
             + (e.Disagreements.Count == 0
                 ? "all agree with the model)"
                 : $"{MatrixLabels.Counted(e.Disagreements.Count, "disagrees", "disagree")} with the model)")).ToList();
@@ -143,7 +157,8 @@ internal static class IndexPage
     private static void RenderGrid(Markdown page, MergedResults results)
     {
         page.Heading(2, "At a glance")
-            .Paragraph("Each claim on each layer; a cell shows the observed outcome and its verdict, or the expected outcome (◻) where no run observed it.");
+            .Paragraph("Each claim on each layer; a cell shows the observed outcome and its verdict (and, where the runs of an OS differ, which run saw what), "
+                + "or the attested (☑) or expected (◻) outcome where no run observed it.");
         foreach (var topic in results.Topics)
         {
             page.Heading(3, Markdown.Link($"{topic.Order.ToString(CultureInfo.InvariantCulture)}. {topic.Title}", TopicPage.PathOf(topic)))

@@ -28,6 +28,7 @@ internal static class Labels
         Verdict.Holds => "✅",
         Verdict.Differs => "❌",
         Verdict.Skipped => "⏭",
+        Verdict.Attested => "☑",
         Verdict.ExpectedOnly => "◻",
         _ => "—",
     };
@@ -37,9 +38,22 @@ internal static class Labels
         Verdict.Holds => "✅ holds",
         Verdict.Differs => "❌ differs (a finding)",
         Verdict.Skipped => "⏭ skipped",
+        Verdict.Attested => "☑ attested, not observed",
         Verdict.ExpectedOnly => "◻ expected only",
         _ => "— n/a",
     };
+
+    /// <summary>An attestation's OS as the docs name it: FreeBSD is FreeBSD, never macOS.</summary>
+    public static string AttestationOs(string os) => HostOs.TryParse(os, out var known) ? OsName(known) : os;
+
+    /// <summary>A link to an attestation: the public test, at its commit and lines.</summary>
+    public static string AttestationLink(Evidence.Attestation attestation) =>
+        Markdown.Link($"{attestation.Repository} {attestation.Path}:{attestation.Lines}", attestation.Url);
+
+    /// <summary>The attestations of a cell, each "attested by &lt;link&gt; (kind, on OS): asserts `x`".</summary>
+    public static string Attested(IEnumerable<Evidence.Attestation> attestations) =>
+        string.Join("\n", attestations.Select(a =>
+            $"attested on {AttestationOs(a.Os)} by {AttestationLink(a)} ({Markdown.Text(a.Kind)}, runs on {Markdown.Text(a.RunsOn)}): asserts {Markdown.Code(a.Asserts)}"));
 
     /// <summary>The expected outcome in words: the code, the alternatives of an uncertain one, or "does not apply".</summary>
     public static string Expected(Expectation expected)
@@ -54,20 +68,57 @@ internal static class Labels
             : Markdown.Code(expected.Outcome);
     }
 
-    /// <summary>What a run saw, or why nothing was seen: never an observation where no run observed.</summary>
+    /// <summary>
+    /// What the runs of the cell's OS saw, run by run where they differ, or why nothing was seen: never an observation where
+    /// no run observed, never a stale observation counted, never an attestation or a documented error shown as observed.
+    /// </summary>
     public static string Observed(Cell cell)
     {
-        if (cell.Run is null)
+        var lines = new List<string>();
+        var current = cell.Current;
+        if (current.Count == 0)
         {
-            return "not observed — expected only";
+            lines.Add(cell.Observations.Count == 0 ? "not observed" : "no observation of the current claim body");
+            if (cell.Attestations.Count > 0)
+            {
+                lines.Add(Attested(cell.Attestations));
+            }
+            else if (cell.Verdict != Verdict.NotApplicable)
+            {
+                lines.Add("expected only");
+            }
+
+            if (cell.DocumentedSnapshot is { } snapshot)
+            {
+                lines.Add("documented error, not observed: " + Markdown.Code(string.Join("; ", snapshot.Text.Split('\n')))
+                    + (snapshot.Source is { } source ? $" (source: {Markdown.Text(source)})" : ""));
+            }
+        }
+        else if (cell.RunsAgree)
+        {
+            lines.Add(ObservationText(current[0].Observation));
+            lines.Add((current.Count == 1 ? "run " : $"all {current.Count.ToString(CultureInfo.InvariantCulture)} runs: ")
+                + string.Join(", ", current.Select(o => Markdown.Code(o.Run.Name))));
+        }
+        else
+        {
+            lines.Add("the runs differ:");
+            lines.AddRange(current.Select(o => $"{Markdown.Code(o.Run.Name)}: {ObservationText(o.Observation)} {Icon(o.Verdict)}"));
         }
 
-        var observation = cell.Observation;
-        if (observation is null)
+        if (current.Count > 0 && cell.Attestations.Count > 0)
         {
-            return $"not recorded by the {OsName(cell.Os)} run — expected only";
+            lines.Add(Attested(cell.Attestations));
         }
 
+        lines.AddRange(cell.StaleObservations.Select(o =>
+            $"stale, not counted: {Markdown.Code(o.Run.Name)} saw {Markdown.Code(o.Answer)} before the claim's code changed"));
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>One observation: the outcome with the OS's code and message, or the skip with its reason, and any detail.</summary>
+    public static string ObservationText(Observation observation)
+    {
         if (observation.Status == Observation.Skipped)
         {
             return "skipped: " + Markdown.Text(observation.SkipReason ?? "");
@@ -92,16 +143,42 @@ internal static class Labels
         return text;
     }
 
-    /// <summary>A short grid cell: the outcome code (observed, or expected where nothing was observed) and the icon.</summary>
-    public static string GridCell(Cell cell) => cell.Verdict switch
+    /// <summary>A short grid cell: the observed outcome (run by run where runs differ), or the attested or expected outcome, with its icon.</summary>
+    public static string GridCell(Cell cell)
     {
-        Verdict.NotApplicable => "— n/a",
-        Verdict.Skipped => "⏭ skipped",
-        Verdict.ExpectedOnly => $"{string.Join(" or ", cell.Expected.Accepted.Select(Markdown.Code))} ◻",
-        _ => $"{Markdown.Code(cell.Observation!.Outcome ?? "")} {Icon(cell.Verdict)}",
-    };
+        var expected = string.Join(" or ", cell.Expected.Accepted.Select(Markdown.Code));
+        switch (cell.Verdict)
+        {
+            case Verdict.NotApplicable:
+                return "— n/a";
+            case Verdict.Skipped:
+                return "⏭ skipped";
+            case Verdict.Attested:
+                return $"{expected} ☑";
+            case Verdict.ExpectedOnly:
+                return $"{expected} ◻";
+        }
 
-    /// <summary>One line naming a run: OS description, kernel, runtime, date.</summary>
-    public static string RunSummary(OsRun run) =>
-        $"{Markdown.Text(run.Info.OsDescription)}, kernel {Markdown.Text(run.Info.Kernel)}, {Markdown.Text(run.Info.Runtime)}, {Markdown.Text(run.Info.Date)}";
+        var observed = cell.Current.Where(o => o.Observation.Status == Observation.Observed).ToList();
+        if (cell.RunsAgree)
+        {
+            return $"{Markdown.Code(observed[0].Answer)} {Icon(cell.Verdict)}";
+        }
+
+        return string.Join("; ", cell.Current
+            .GroupBy(o => o.Answer, StringComparer.Ordinal)
+            .Select(g => $"{(g.First().Observation.Status == Observation.Skipped ? "⏭ skipped" : $"{Markdown.Code(g.Key)} {Icon(g.First().Verdict)}")} ({string.Join(", ", g.Select(o => o.Run.Name))})"));
+    }
+
+    /// <summary>One line naming a run: its name, OS description, kernel, runtime, how it ran, date.</summary>
+    public static string RunSummary(LoadedRun run) =>
+        $"{Markdown.Code(run.Name)}: {Markdown.Text(run.Info.OsDescription)}, kernel {Markdown.Text(run.Info.Kernel)}, {Markdown.Text(run.Info.Runtime)}, "
+        + $"{Markdown.Text(How(run))}, {Markdown.Text(run.Info.Date)}";
+
+    /// <summary>How a run ran, or that its file (schema version 1) does not say.</summary>
+    public static string How(LoadedRun run) => run.Info.How ?? "not recorded (results schema 1)";
+
+    /// <summary>A run's name linked to its section of the runs page, from the docs root ("" ) or a topic page ("../").</summary>
+    public static string RunLink(LoadedRun run, string prefix) =>
+        Markdown.Link(run.Name, prefix + RunsPage.FileName + Markdown.Fragment(run.Name));
 }

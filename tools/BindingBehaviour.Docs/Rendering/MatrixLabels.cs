@@ -44,7 +44,8 @@ internal static class MatrixLabels
 
     public static string Outcome(string? outcome) => outcome is null ? "not in this export" : Markdown.Code(outcome);
 
-    public static string TsvFile(Os os, Layer layer) => MatrixTsv.FileName(os, layer);
+    /// <summary>The file an export of an OS would have, for a sentence that says there is none: "linux-&lt;release&gt;-native.tsv".</summary>
+    public static string TsvFile(Os os, Layer layer) => MatrixTsv.FileName($"{MatrixTsv.OsWord(os)}-<release>", layer);
 
     public static string TsvLink(LoadedMatrix export) => Markdown.Link(export.FileName, ResultsLink + export.FileName);
 
@@ -55,21 +56,19 @@ internal static class MatrixLabels
     public static string ExportCommand(Layer layer) => string.Format(CultureInfo.InvariantCulture, MatrixExport.Command, LayerWord(layer));
 
     /// <summary>
-    /// Which run observed an export: the machine of its environment file, else the claims run of the same OS (said to be
-    /// possibly another machine), else that nothing says.
+    /// Which run observed an export: the run it is named after (its claims run, if that run's file is here), and the machine
+    /// of its environment file.
     /// </summary>
     public static string Machine(LoadedMatrix export, MergedResults results)
     {
+        var run = results.Run(export.RunName) is { } claims ? Labels.RunLink(claims, "") : Markdown.Code(export.RunName) + " (no claims run of that name)";
         if (export.Machine is { } machine)
         {
-            return $"{Labels.OsName(export.Os)}, kernel {Markdown.Text(machine.Kernel)}, {Markdown.Text(machine.Runtime)} "
+            return $"{run}: {Labels.OsName(export.Os)}, kernel {Markdown.Text(machine.Kernel)}, {Markdown.Text(machine.Runtime)} "
                 + $"(`{machine.FileName}`); missing: {Markdown.Text(machine.Missing)}";
         }
 
-        var missing = $"no `{MatrixExport.EnvironmentFileName(export.Os, export.Layer)}`";
-        return results.RunOf(export.Os) is { } run
-            ? $"{missing}; the {Labels.OsName(export.Os)} claims run (`{run.FileName}`, maybe another machine): {Labels.RunSummary(run)}"
-            : $"{missing}, and no {Labels.OsName(export.Os)} claims run: the machine is not recorded";
+        return $"{run}; no `{MatrixExport.EnvironmentFileName(export.RunName, export.Layer)}`";
     }
 
     /// <summary>A count, observed or predicted; predictions carry the ◻.</summary>

@@ -22,7 +22,7 @@ internal static class MatrixPage
             .Paragraph(
                 "The claims tell the story one case at a time; the matrix answers every combination. Socket A binds port 0 on its "
                 + "address (and listens when its state is `listening`); socket B then binds A's port on its address (and listens "
-                + "when its state says so). One row per cell, one file per OS and layer, committed under "
+                + "when its state says so). One row per cell, one file per run and layer (`<run>-<layer>.tsv`: every kernel or machine a run of its own), committed under "
                 + $"{Markdown.Link("results/matrix/", MatrixLabels.ResultsReadme)} as TSV and drawn as one picture per protocol pair. "
                 + "A number or a cell is **observed** only where an export of that OS holds it; an OS without an export shows "
                 + $"the model's prediction, marked {MatrixLabels.Expected}, never an observation.");
@@ -32,6 +32,8 @@ internal static class MatrixPage
         RenderFormat(page);
         RenderExports(page, results, matrix);
         RenderCounts(page, matrix);
+        RenderRunDifferences(page, matrix);
+        RenderAttested(page, results, matrix);
         RenderDrawings(page, matrix);
         ComparisonSection.Render(page, matrix);
         return page.ToString();
@@ -138,29 +140,38 @@ internal static class MatrixPage
                 + $"model's prediction ({MatrixLabels.Expected}), and nothing is drawn.");
         }
 
-        page.Table(
-            ["OS", "Layer", "Status", "Observed by", "Cells", "Data"],
-            MergedResults.AllOs.SelectMany(os => MatrixResults.Layers.Select(layer => (os, layer))).Select(p =>
-                matrix.Find(p.os, p.layer) is { } export
-                    ? (IReadOnlyList<string>)
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var os in MergedResults.AllOs)
+        {
+            foreach (var layer in MatrixResults.Layers)
+            {
+                var exports = matrix.Of(os, layer);
+                rows.AddRange(exports.Select(export => (IReadOnlyList<string>)
+                [
+                    Labels.OsName(os),
+                    MatrixLabels.LayerWord(layer),
+                    "observed",
+                    MatrixLabels.Machine(export, results),
+                    $"{MatrixLabels.Number(export.Rows.Count)} of {MatrixLabels.Number(export.Layout.Cells.Count)} ran"
+                        + (export.NotRun > 0 ? $"; {MatrixLabels.Number(export.NotRun)} skipped (missing capability)" : ""),
+                    MatrixLabels.TsvLink(export),
+                ]));
+                if (exports.Count == 0)
+                {
+                    rows.Add(
                     [
-                        Labels.OsName(p.os),
-                        MatrixLabels.LayerWord(p.layer),
-                        "observed",
-                        MatrixLabels.Machine(export, results),
-                        $"{MatrixLabels.Number(export.Rows.Count)} of {MatrixLabels.Number(export.Layout.Cells.Count)} ran"
-                            + (export.NotRun > 0 ? $"; {MatrixLabels.Number(export.NotRun)} skipped (missing capability)" : ""),
-                        MatrixLabels.TsvLink(export),
-                    ]
-                    :
-                    [
-                        Labels.OsName(p.os),
-                        MatrixLabels.LayerWord(p.layer),
+                        Labels.OsName(os),
+                        MatrixLabels.LayerWord(layer),
                         $"{MatrixLabels.Expected} expected only: no export, so its numbers are predicted by the model",
                         "not observed",
-                        $"{MatrixLabels.Expected} {MatrixLabels.Number(MatrixLayout.For(p.os, p.layer).Cells.Count)} predicted",
-                        $"no `{MatrixLabels.TsvFile(p.os, p.layer)}`",
-                    ]));
+                        $"{MatrixLabels.Expected} {MatrixLabels.Number(MatrixLayout.For(os, layer).Cells.Count)} predicted",
+                        $"no `{MatrixLabels.TsvFile(os, layer)}`",
+                    ]);
+                }
+            }
+        }
+
+        page.Table(["OS", "Layer", "Status", "Observed by", "Cells", "Data"], rows);
     }
 
     private static void RenderCounts(Markdown page, MatrixResults matrix)
@@ -172,9 +183,9 @@ internal static class MatrixPage
 
         foreach (var layer in MatrixResults.Layers)
         {
-            var columns = MergedResults.AllOs.Select(os => matrix.Find(os, layer) is { } export
-                ? (Os: os, Predicted: false, Counts: MatrixFacts.CountByPair(export.Observed()))
-                : (Os: os, Predicted: true, Counts: MatrixFacts.CountByPair(MatrixFacts.Predicted(MatrixLayout.For(os, layer))))).ToList();
+            var columns = MergedResults.AllOs.SelectMany(os => matrix.Of(os, layer) is { Count: > 0 } exports
+                ? exports.Select(export => (Name: $"{Labels.OsName(os)} {Markdown.Code(export.RunName)} (observed)", Predicted: false, Counts: MatrixFacts.CountByPair(export.Observed())))
+                : [(Name: $"{Labels.OsName(os)} ({MatrixLabels.Expected} predicted)", Predicted: true, Counts: MatrixFacts.CountByPair(MatrixFacts.Predicted(MatrixLayout.For(os, layer))))]).ToList();
 
             var rows = new List<IReadOnlyList<string>>();
             foreach (var pair in MatrixLayout.ProtocolPairs)
@@ -192,7 +203,7 @@ internal static class MatrixPage
 
             page.Heading(3, MatrixLabels.LayerHeading(layer))
                 .Table(
-                    ["Pair", "Outcome", .. columns.Select(c => c.Predicted ? $"{Labels.OsName(c.Os)} ({MatrixLabels.Expected} predicted)" : $"{Labels.OsName(c.Os)} (observed)")],
+                    ["Pair", "Outcome", .. columns.Select(c => c.Name)],
                     rows);
         }
     }
@@ -209,8 +220,14 @@ internal static class MatrixPage
         foreach (var layer in MatrixResults.Layers)
         {
             page.Heading(3, MatrixLabels.LayerHeading(layer));
-            var exports = matrix.OfLayer(layer);
-            var without = MergedResults.AllOs.Where(os => matrix.Find(os, layer) is null).Select(Labels.OsName).ToList();
+            var exports = matrix.OfLayer(layer).Where(e => e.Drawn).ToList();
+            var without = MergedResults.AllOs.Where(os => matrix.Of(os, layer).Count == 0).Select(Labels.OsName).ToList();
+            var undrawn = matrix.OfLayer(layer).Where(e => !e.Drawn).Select(e => Markdown.Code(e.RunName)).ToList();
+            if (undrawn.Count > 0)
+            {
+                page.Paragraph($"Exported without drawings (the TSV is the observation; drawings are optional): {string.Join(", ", undrawn)}.");
+            }
+
             if (exports.Count == 0)
             {
                 page.Paragraph($"No OS has a {MatrixLabels.LayerWord(layer)} export yet, so there is nothing to draw: a drawing "
@@ -230,13 +247,103 @@ internal static class MatrixPage
                 foreach (var export in exports)
                 {
                     var cells = export.Cells.Count(c => c.A.Transport == a && c.B.Transport == b);
-                    page.Paragraph($"**{Labels.OsName(export.Os)}**, observed: {MatrixLabels.Number(cells)} cells, the rows of "
+                    page.Paragraph($"**{Labels.OsName(export.Os)}**, run {Markdown.Code(export.RunName)}, observed: {MatrixLabels.Number(cells)} cells, the rows of "
                         + $"{MatrixLabels.TsvLink(export)} with `proto_a` {MatrixWords.Proto(a)} and `proto_b` {MatrixWords.Proto(b)}.")
                         .Paragraph(Markdown.Image(
-                            $"{Labels.OsName(export.Os)}, {MatrixLabels.LayerWord(layer)} layer: {MatrixWords.Proto(a)} socket A, then {MatrixWords.Proto(b)} socket B on A's port",
-                            MatrixLabels.ResultsLink + MatrixSvg.FileName(export.Os, export.Layer, a, b)));
+                            $"{Labels.OsName(export.Os)} ({export.RunName}), {MatrixLabels.LayerWord(layer)} layer: {MatrixWords.Proto(a)} socket A, then {MatrixWords.Proto(b)} socket B on A's port",
+                            MatrixLabels.ResultsLink + MatrixSvg.FileName(export.RunName, export.Layer, a, b)));
                 }
             }
         }
+    }
+
+    private static void RenderRunDifferences(Markdown page, MatrixResults matrix)
+    {
+        page.Heading(2, "Where runs of one OS differ")
+            .Paragraph("Runs of one OS on different kernels, settings or machines, compared cell by cell: every cell two of them hold "
+                + "and answer differently.");
+        var any = false;
+        foreach (var os in MergedResults.AllOs)
+        {
+            foreach (var layer in MatrixResults.Layers)
+            {
+                if (matrix.CompareRuns(os, layer) is not { } comparison)
+                {
+                    continue;
+                }
+
+                any = true;
+                var names = matrix.Of(os, layer).Select(e => Markdown.Code(e.RunName)).ToList();
+                page.Heading(3, $"{Labels.OsName(os)}, {MatrixLabels.LayerWord(layer)} layer");
+                page.Paragraph($"Runs: {string.Join(", ", names)}. {MatrixLabels.Number(comparison.SharedCells)} cells are in at least two of them, and "
+                    + $"{MatrixLabels.Counted(comparison.Differences.Count, "of them differs", "of them differ")}.");
+                if (comparison.Differences.Count > 0)
+                {
+                    page.Paragraph(comparison.Differences.Count <= ComparisonSection.FirstCells
+                            ? "Every differing cell:"
+                            : $"The first {ComparisonSection.FirstCells} of the {MatrixLabels.Number(comparison.Differences.Count)} differing cells (`diff` lists them all):")
+                        .Table(
+                            ["Socket A", "Socket B", .. names],
+                            comparison.Differences.Take(ComparisonSection.FirstCells).Select(d => (IReadOnlyList<string>)
+                            [
+                                MatrixLabels.Config(layer, d.Cell.A),
+                                MatrixLabels.Config(layer, d.Cell.B),
+                                .. d.Outcomes.Select(MatrixLabels.Outcome),
+                            ]));
+                }
+            }
+        }
+
+        if (!any)
+        {
+            page.Paragraph("No OS has two runs with an export of the same layer yet, so there is nothing to compare.");
+        }
+    }
+
+    /// <summary>The matrix cells public tests assert (results/attestations.json), per OS: attested, never shown as observed.</summary>
+    private static void RenderAttested(Markdown page, MergedResults results, MatrixResults matrix)
+    {
+        var cells = results.Attestations
+            .SelectMany(a => (a.Cells ?? []).Select(cell => (Attestation: a, Cell: cell)))
+            .OrderBy(x => Evidence.Attestation.OsNames.ToList().IndexOf(x.Attestation.Os))
+            .ThenBy(x => x.Cell, StringComparer.Ordinal)
+            .ThenBy(x => x.Attestation.Id, StringComparer.Ordinal)
+            .ToList();
+        page.Heading(2, "Attested cells")
+            .Paragraph("Cells a public test that runs on an OS asserts (`results/attestations.json`): evidence between observed and "
+                + "expected, linked to the test at its commit. Beside each, what the runs of that OS observed, where one did.");
+        if (cells.Count == 0)
+        {
+            page.Paragraph("No attestation names a matrix cell yet.");
+            return;
+        }
+
+        page.Table(
+            ["OS", "Cell", "Asserts", "Attested by", "Observed"],
+            cells.Select(x => (IReadOnlyList<string>)
+            [
+                Labels.AttestationOs(x.Attestation.Os),
+                Markdown.Code(x.Cell),
+                Markdown.Code(x.Attestation.Asserts),
+                Labels.AttestationLink(x.Attestation),
+                ObservedCell(matrix, x.Attestation.Os, x.Cell),
+            ]));
+    }
+
+    /// <summary>What the exports of an OS hold for a cell given as its nine key fields, run by run; FreeBSD has no runs.</summary>
+    private static string ObservedCell(MatrixResults matrix, string os, string cell)
+    {
+        if (!HostOs.TryParse(os, out var known))
+        {
+            return "no runs on this OS";
+        }
+
+        var key = cell.Replace(' ', '\t');
+        var seen = MatrixResults.Layers.SelectMany(layer => matrix.Of(known, layer))
+            .Select(e => (e.RunName, Row: e.Rows.FirstOrDefault(r => r.Key == key)))
+            .Where(x => x.Row is not null)
+            .Select(x => $"{Markdown.Code(x.RunName)}: {Markdown.Code(x.Row!.Outcome)}")
+            .ToList();
+        return seen.Count == 0 ? "not observed" : string.Join("; ", seen);
     }
 }

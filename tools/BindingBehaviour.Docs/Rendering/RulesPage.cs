@@ -23,7 +23,7 @@ internal static class RulesPage
     private const string SelftestLink = "https://github.com/torvalds/linux/blob/master/tools/testing/selftests/net/bind_wildcard.c";
 
     public static string DisagreementsPath(LoadedMatrix export) =>
-        $"disagreements/{MatrixTsv.OsWord(export.Os)}-{MatrixLabels.LayerWord(export.Layer)}.tsv";
+        $"disagreements/{export.RunName}-{MatrixLabels.LayerWord(export.Layer)}.tsv";
 
     /// <summary>Every export's disagreements with its model as TSV (the export's columns, then the prediction); none when they agree.</summary>
     public static IEnumerable<(string Path, string Content)> DisagreementFiles(MatrixResults matrix)
@@ -78,7 +78,9 @@ internal static class RulesPage
                 [
                     Labels.OsName(os),
                     MatrixLabels.ModelLink(BindModel.For(os)),
-                    .. MatrixResults.Layers.Select(layer => Verdict(matrix.Find(os, layer), os, layer)),
+                    .. MatrixResults.Layers.Select(layer => matrix.Of(os, layer) is { Count: > 0 } exports
+                        ? string.Join("\n", exports.Select(e => $"{Markdown.Code(e.RunName)}: {Verdict(e, os, layer)}"))
+                        : Verdict(null, os, layer)),
                 ]));
 
         page.Paragraph($"The Linux model against the kernel's own selftest table ({Markdown.Link("bind_wildcard.c", SelftestLink)}): "
@@ -105,12 +107,59 @@ internal static class RulesPage
         foreach (var layer in MatrixResults.Layers)
         {
             page.Heading(4, MatrixLabels.LayerHeading(layer));
-            RenderCheck(page, results, matrix.Find(os, layer), os, layer);
+            var exports = matrix.Of(os, layer);
+            if (exports.Count == 0)
+            {
+                RenderCheck(page, results, null, os, layer);
+            }
+
+            foreach (var export in exports)
+            {
+                RenderCheck(page, results, export, os, layer);
+            }
         }
 
         if (os == Os.Linux)
         {
             RenderSelftest(page, selftest);
+            RenderKernels(page);
+        }
+    }
+
+    public const string KernelsAnchor = "linux-kernels";
+
+    /// <summary>
+    /// Which cells older Linux kernels answer differently, and why: each <see cref="LinuxBindModel.KernelChanges"/> entry
+    /// with the kernels it was observed on, the kernel change behind it, and the cells of each layer it changes (the model
+    /// of that kernel against the newest rules). The observations are the per-kernel exports (tools/kernels/sweep).
+    /// </summary>
+    private static void RenderKernels(Markdown page)
+    {
+        page.Line(Markdown.Anchor(KernelsAnchor)).Line()
+            .Heading(3, "Linux, kernel by kernel")
+            .Paragraph("`tools/kernels/sweep` runs the matrices and the claims on Debian's user-mode Linux kernels (5.10, 6.1, 6.12 "
+                + "and the newest) and on the host, and commits each kernel's exports as `results/matrix/linux-<release>-<layer>.tsv`. "
+                + "The model of a kernel (`LinuxBindModel.For(release)`) is the rules above plus the differences below that apply "
+                + "to it; every cell of every committed kernel export agrees with the model of its kernel (`KernelExportTests`). "
+                + (LinuxBindModel.KernelChanges.Count == 0 ? "No kernel answers differently." : "Where kernels answer differently:"));
+        foreach (var change in LinuxBindModel.KernelChanges)
+        {
+            var model = LinuxBindModel.For(change.ObservedOn);
+            var counts = MatrixResults.Layers.Select(layer =>
+            {
+                var layout = MatrixLayout.For(Os.Linux, layer);
+                var changed = layout.Cells.Count(c => DotNetOptionMapping.Predict(model, layout, c) != DotNetOptionMapping.Predict(LinuxBindModel.Instance, layout, c));
+                return $"{MatrixLabels.Counted(changed, "cell", "cells")} of {MatrixLabels.Number(layout.Cells.Count)} {MatrixLabels.LayerWord(layer)}";
+            });
+            page.Heading(4, Markdown.Text(change.Id))
+                .Table(
+                    ["", "kernel change"],
+                    [
+                        ["What differs", change.Difference],
+                        ["Kernels", change.Kernels],
+                        ["Cells it changes", string.Join("; ", counts)],
+                        ["Why", change.Cause],
+                    ]);
         }
     }
 
@@ -169,11 +218,11 @@ internal static class RulesPage
     }
 
     /// <summary>One check of the selftest: a row under one of its tests, the model's prediction and the observation if any.</summary>
-    private sealed record SelftestCheck(SelftestRow Row, string Test, string Expected, string Predicted, string? Observed);
+    private sealed record SelftestCheck(SelftestRow Row, string Test, string Expected, string Predicted, IReadOnlyList<(string Run, string Outcome)> Observed);
 
     private static List<SelftestCheck> Selftest(MatrixResults matrix)
     {
-        var export = matrix.Find(Os.Linux, Layer.Native);
+        var exports = matrix.Of(Os.Linux, Layer.Native);
         var layout = MatrixLayout.For(Os.Linux, Layer.Native);
         var checks = new List<SelftestCheck>();
         foreach (var row in KernelSelftestTable.Rows)
@@ -187,7 +236,9 @@ internal static class RulesPage
                     test,
                     KernelSelftestTable.Expected(row, options).Code,
                     LinuxBindModel.Instance.Predict(first, second).Code,
-                    cell is { } c ? export?.OutcomeOf(c) : null));
+                    cell is { } c
+                        ? [.. exports.Select(e => (e.RunName, Outcome: e.OutcomeOf(c))).Where(x => x.Outcome is not null).Select(x => (x.RunName, x.Outcome!))]
+                        : []));
             }
         }
 
@@ -202,13 +253,13 @@ internal static class RulesPage
     {
         var total = MatrixLabels.Number(checks.Count);
         var model = $"the model agrees with {MatrixLabels.Number(checks.Count(c => c.Predicted == c.Expected))} of its {total} checks";
-        var observed = checks.Where(c => c.Observed is not null).ToList();
+        var observed = checks.Where(c => c.Observed.Count > 0).ToList();
         if (observed.Count == 0)
         {
             return $"{model}; no Linux native export holds them, so none is observed";
         }
 
-        var text = $"{model}; the Linux native export agrees with {MatrixLabels.Number(observed.Count(c => c.Observed == c.Expected))} of {total}";
+        var text = $"{model}; the Linux native exports (every run) agree with {MatrixLabels.Number(observed.Count(c => c.Observed.All(o => o.Outcome == c.Expected)))} of {total}";
         return observed.Count < checks.Count
             ? $"{text} ({MatrixLabels.Number(checks.Count - observed.Count)} are not in it: not run on that machine)"
             : text;
@@ -247,9 +298,9 @@ internal static class RulesPage
     private static string Check(SelftestCheck check)
     {
         var model = check.Predicted == check.Expected ? "model ✅" : $"model ❌ {Markdown.Code(check.Predicted)}";
-        var observed = check.Observed is null ? $"Linux {MatrixLabels.Expected} not observed"
-            : check.Observed == check.Expected ? "Linux ✅"
-            : $"Linux ❌ {Markdown.Code(check.Observed)}";
+        var observed = check.Observed.Count == 0 ? $"Linux {MatrixLabels.Expected} not observed"
+            : check.Observed.All(o => o.Outcome == check.Expected) ? "Linux ✅"
+            : "Linux ❌ " + string.Join(", ", check.Observed.Where(o => o.Outcome != check.Expected).Select(o => $"{Markdown.Code(o.Outcome)} ({o.Run})"));
         return $"{Markdown.Code(check.Expected)}: {model}, {observed}";
     }
 }

@@ -21,7 +21,8 @@ internal static class TopicPage
             .Heading(1, $"{topic.Order.ToString(CultureInfo.InvariantCulture)}. {topic.Title}")
             .Paragraph("> " + topic.Question)
             .Paragraph($"{Markdown.Link("← all topics", "../README.md")} · each claim below is a test that ran against the real OS; "
-                + "a cell is **observed** only where a run of that OS recorded it, otherwise it shows the **expectation** and its source.");
+                + "a cell is **observed** only where a run of that OS recorded it (each run named; a **stale** observation, made before the claim's code "
+                + "changed, is shown and not counted), **attested** where a public test that runs on that OS asserts it, otherwise it shows the **expectation** and its source.");
 
         if (topic == Topic.TcpAndUdp)
         {
@@ -31,9 +32,10 @@ internal static class TopicPage
         page.Heading(2, "Runs behind this page");
         foreach (var os in MergedResults.AllOs)
         {
-            page.Line(results.RunOf(os) is { } run
-                ? $"- {Labels.OsName(os)}: observed by the run in `{run.FileName}` ({Labels.RunSummary(run)})"
-                : $"- {Labels.OsName(os)}: no run yet — its cells show expectations only");
+            var runs = results.RunsOf(os);
+            page.Line(runs.Count == 0
+                ? $"- {Labels.OsName(os)}: no run yet — its cells show attestations and expectations only"
+                : $"- {Labels.OsName(os)}: " + string.Join("; ", runs.Select(r => $"{Labels.RunLink(r, "../")} ({Markdown.Text(r.Info.OsDescription)}, {Markdown.Text(Labels.How(r))}, {Markdown.Text(r.Info.Date)})")));
         }
 
         page.Line().Heading(2, "Claims");
@@ -76,6 +78,11 @@ internal static class TopicPage
                         Labels.Observed(cell),
                         Labels.VerdictText(cell.Verdict),
                     ]));
+
+            if (results.OtherAttestations(claim, variant) is { Count: > 0 } others)
+            {
+                page.Paragraph("Beyond these OSes: " + Labels.Attested(others).Replace("\n", "; ", StringComparison.Ordinal) + ".");
+            }
         }
     }
 }

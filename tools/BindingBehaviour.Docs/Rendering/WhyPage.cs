@@ -1,3 +1,5 @@
+using BindingBehaviour.Results;
+
 namespace BindingBehaviour.Docs.Rendering;
 
 /// <summary>docs/why-tcp-and-udp-share-a-port.md: why the kernel lets them, with the sources, then the evidence the runs recorded.</summary>
@@ -71,7 +73,70 @@ internal static class WhyPage
             RenderEvidence(page, results, id, shows);
         }
 
+        page.Heading(2, "Read from the kernel's memory")
+            .Paragraph("Is there a slot per (port, protocol) pair? On Linux the tables themselves answer. Two small BPF iterators "
+                + "(src/BindingBehaviour/KernelTables/kernel_tables.bpf.c, compiled at run time against the kernel's BTF) walk TCP's "
+                + "listening and established hashes and UDP's `udp_table`, and print every socket as the kernel holds it: the table, "
+                + "the bucket (UDP), the local address and port, the state, the flags the conflict rules read (`sk_reuse` for "
+                + "SO_REUSEADDR, `sk_reuseport` for SO_REUSEPORT), the owner and the network namespace. The tables below are the "
+                + "entries a run recorded; where no run of Linux read them, only the expectation is shown. A TCP socket that is only "
+                + "bound (not listening) is in the bind hash alone, which no iterator walks, so these claims listen.");
+        foreach (var (id, shows) in KernelEvidence)
+        {
+            RenderKernelTables(page, results, id, shows);
+        }
+
         return page.ToString();
+    }
+
+    /// <summary>The kernel-table claims, and what each shows.</summary>
+    private static readonly IReadOnlyList<(string Id, string Shows)> KernelEvidence =
+    [
+        ("kernel-tables-per-protocol", "A TCP listener and a UDP socket on one port: one entry in each protocol's table, never both in one."),
+        ("kernel-tables-per-network-namespace", "The same address and port in another network namespace: another entry, carrying another namespace's inode, and each namespace's read lists only its own."),
+        ("kernel-tables-hold-reuse-flags", "SO_REUSEADDR is a flag of each socket, in its entry, and .NET sets it for you at every TCP Bind."),
+    ];
+
+    /// <summary>How the claims' details begin (tests/.../KernelTableEvidence.cs); what follows is "ROLE: col | col ...; ROLE: ...".</summary>
+    private const string KernelDetailPrefix = "kernel tables: ";
+
+    private static readonly string[] KernelColumns = ["socket", "table", "bucket", "local address", "family", "state", "flags", "owner", "network namespace"];
+
+    private static void RenderKernelTables(Markdown page, MergedResults results, string id, string shows)
+    {
+        page.Heading(3, Markdown.Code(id));
+        if (results.Find(id) is not { } claim)
+        {
+            page.Paragraph($"{shows} The claim {Markdown.Code(id)} is not in these results, so there is no evidence to show for it yet.");
+            return;
+        }
+
+        page.Paragraph($"{shows} Claim: {Markdown.Link(claim.Sentence, TopicPage.LinkFromRoot(claim))}");
+        foreach (var variant in MergedResults.Layers(claim))
+        {
+            var cell = results.CellOf(claim, variant, Os.Linux);
+            var run = cell.Run is { } r ? $"the Linux run {Markdown.Code(r.FileName)} (kernel {Markdown.Text(r.Info.Kernel)})" : "no Linux run";
+            if (cell.Observation is not { Status: Observation.Observed, Detail: { } detail } observation || !detail.StartsWith(KernelDetailPrefix, StringComparison.Ordinal))
+            {
+                page.Paragraph($"**{variant.Layer}**: {Labels.Observed(cell)} ({run}). Expected: {Labels.Expected(cell.Expected)}.");
+                continue;
+            }
+
+            page.Paragraph($"**{variant.Layer}**, observed by {run}: {Markdown.Code(observation.Outcome ?? "")} ({Labels.VerdictText(cell.Verdict)})");
+            var rows = detail[KernelDetailPrefix.Length..].Split("; ")
+                .Select(row => row.Split(": ", 2))
+                .Where(parts => parts.Length == 2)
+                .Select(parts => (IReadOnlyList<string>)[Markdown.Text(parts[0]), .. parts[1].Split(" | ").Select(Markdown.Code)])
+                .Where(row => row.Count == KernelColumns.Length)
+                .ToList();
+            if (rows.Count == 0)
+            {
+                page.Paragraph($"The run recorded no entry: {Markdown.Text(detail)}");
+                continue;
+            }
+
+            page.Table(KernelColumns, rows);
+        }
     }
 
     private static void RenderEvidence(Markdown page, MergedResults results, string id, string shows)

@@ -17,6 +17,9 @@ public interface IHolderOptionsReader
 
 public static class HolderOptions
 {
-    /// <summary>The reader of this machine, or null when there is none (today: none, anywhere).</summary>
-    public static IHolderOptionsReader? ForThisMachine() => null;
+    /// <summary>
+    /// The reader of this machine: the kernel's own socket tables where they can be read (Linux, root, BPF iterators,
+    /// clang and bpftool; <see cref="KernelTableHolderOptions"/>), else null.
+    /// </summary>
+    public static IHolderOptionsReader? ForThisMachine() => KernelTableHolderOptions.ForThisMachine(out _);
 }

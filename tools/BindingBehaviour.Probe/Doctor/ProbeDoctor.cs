@@ -322,6 +322,13 @@ public static class ProbeDoctor
     }
 
     /// <summary>The report for a person.</summary>
+    /// <summary>"SO_REUSEADDR off, SO_REUSEPORT on" (and IPV6_V6ONLY for an IPv6 holder), from a holder's option words.</summary>
+    public static string OptionsText(IReadOnlyList<string> options, bool ipv6)
+    {
+        string State(string word) => options.Contains(word) ? "on" : "off";
+        return $"SO_REUSEADDR {State("REUSEADDR")}, SO_REUSEPORT {State("REUSEPORT")}" + (ipv6 ? $", IPV6_V6ONLY {State("V6ONLY")}" : "");
+    }
+
     public static string Text(DoctorReport report)
     {
         var text = new StringBuilder();
@@ -351,6 +358,10 @@ public static class ProbeDoctor
                 number++;
                 text.Append(CultureInfo.InvariantCulture, $"  {number,-2} {row.What.PadRight(whatWidth)}  {row.State.PadRight(stateWidth)}  {row.Owner.PadRight(ownerWidth)}  {(row.h.Conflicts ? "CONFLICTS" : "no conflict")}\n");
                 text.Append(CultureInfo.InvariantCulture, $"     why: {row.h.Reason}\n");
+                if (row.h.Options is { } options)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"     options: {OptionsText(options, row.h.Address.Contains(':', StringComparison.Ordinal))} (read from {row.h.OptionsSource})\n");
+                }
                 if (row.h.OwnerNote is { } note)
                 {
                     text.Append(CultureInfo.InvariantCulture, $"     owner: {note}\n");

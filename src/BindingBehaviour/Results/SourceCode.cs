@@ -1,4 +1,4 @@
-namespace BindingBehaviour.Tests.Infrastructure;
+namespace BindingBehaviour.Results;
 
 /// <summary>Cuts a test method's body out of its source file, so the docs show exactly the C# that ran.</summary>
 public static class SourceCode

@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace BindingBehaviour.Native;
 
 /// <summary>
-/// The few libc calls the native layer needs on Linux and macOS. Calling them directly is what keeps .NET's
-/// hidden options (SO_REUSEADDR at every TCP Bind, IPV6_V6ONLY=1 at every AF_INET6 socket) out of the native layer.
+/// The few libc calls the project makes on Linux and macOS; every P/Invoke of the project is in this folder. Calling
+/// them directly is what keeps .NET's hidden options (SO_REUSEADDR at every TCP Bind, IPV6_V6ONLY=1 at every AF_INET6
+/// socket) out of the native layer.
 /// </summary>
 internal static unsafe partial class Libc
 {
@@ -21,6 +22,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "bind", SetLastError = true)]
     internal static partial int Bind(int fd, byte* address, uint length);
+
+    [LibraryImport(Library, EntryPoint = "connect", SetLastError = true)]
+    internal static partial int Connect(int fd, byte* address, uint length);
 
     [LibraryImport(Library, EntryPoint = "listen", SetLastError = true)]
     internal static partial int Listen(int fd, int backlog);

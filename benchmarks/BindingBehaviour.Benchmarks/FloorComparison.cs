@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using BindingBehaviour.Matrix;
+
+namespace BindingBehaviour.Benchmarks;
+
+/// <summary>
+/// The native matrix against its syscall floor: the same 17,424 cells issued from C (floor_matrix.c, the same calls,
+/// order and arguments). The C file is a baseline kept outside the repository, beside it at ../shared/bench; this
+/// builds it with gcc -O2, then runs the C program and this program's own matrix passes (<see cref="Passes"/>, a child
+/// process) pinned to one core with taskset, alternating which goes first, for several rounds, and reports the ratio of
+/// the medians with the spread. The machine may be shared: the figures say how noisy it was, and they go into the
+/// README, never into a test.
+/// </summary>
+public static partial class FloorComparison
+{
+    /// <summary>Where the C baseline lives, relative to the repository root.</summary>
+    public const string FloorSource = "../shared/bench/floor_matrix.c";
+
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var rounds = Option(args, "--rounds", 6);
+        var passes = Option(args, "--passes", 5);
+        var cpu = Option(args, "--cpu", Environment.ProcessorCount - 1);
+        var root = RepositoryRoot();
+        var source = Path.GetFullPath(Path.Combine(root, FloorSource));
+        if (!File.Exists(source))
+        {
+            Console.Error.WriteLine($"floor: the C baseline {FloorSource} is missing (looked for {source}). It is kept outside the repository, beside it; without it there is nothing to compare against. The other benchmarks run without it.");
+            return 2;
+        }
+
+        foreach (var tool in new[] { "gcc", "taskset" })
+        {
+            if (!OnPath(tool))
+            {
+                Console.Error.WriteLine($"floor: {tool} is needed and is not on PATH (apt-get install {(tool == "gcc" ? "gcc" : "util-linux")}).");
+                return 2;
+            }
+        }
+
+        var binary = Path.Combine(root, "artifacts", "bench", "floor_matrix");
+        Directory.CreateDirectory(Path.GetDirectoryName(binary)!);
+        var (built, _, buildError) = Execute(["gcc", "-O2", "-o", binary, source]);
+        if (built != 0)
+        {
+            Console.Error.WriteLine($"floor: gcc -O2 {source} failed: {buildError.Trim()}");
+            return 1;
+        }
+
+        // The C side discards its first pass as the C# side discards its warm-up pass (JIT compilation): both report
+        // steady passes only. One pass more is run on the C side for that.
+        string[] floor = ["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture), binary, (passes + 1).ToString(CultureInfo.InvariantCulture)];
+        string[] managed = ["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture), .. Self(), "passes", passes.ToString(CultureInfo.InvariantCulture)];
+        Console.WriteLine($"floor: {rounds} rounds on cpu {cpu}, {passes} timed passes of the native matrix per side and round, alternating which side goes first; load average before: {LoadAverage()}");
+        var c = new List<double>();
+        var cs = new List<double>();
+        var roundRatios = new List<double>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            List<double> roundC = [], roundCs = [];
+            foreach (var side in round % 2 == 1 ? new[] { 0, 1 } : [1, 0])
+            {
+                var (code, output, error) = Execute(side == 0 ? floor : managed);
+                if (code != 0)
+                {
+                    Console.Error.WriteLine($"floor: {(side == 0 ? "floor_matrix" : "the C# passes")} failed ({code}): {error.Trim()}");
+                    return 1;
+                }
+
+                var rates = PassRates(output);
+                (side == 0 ? roundC : roundCs).AddRange(side == 0 ? rates.Skip(1) : rates);
+            }
+
+            c.AddRange(roundC);
+            cs.AddRange(roundCs);
+            roundRatios.Add(Median(roundCs) / Median(roundC));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  round {round}: C median {Median(roundC):0} cells/s, C# median {Median(roundCs):0} scenarios/s, ratio {roundRatios[^1]:0.000}"));
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"C  (floor_matrix.c, gcc -O2): {Describe(c)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"C# (MatrixRunner, native):    {Describe(cs)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ratio of medians C#/C: {Median(cs) / Median(c):0.000} (per round {roundRatios.Min():0.000} to {roundRatios.Max():0.000}); load average after: {LoadAverage()}"));
+        return 0;
+    }
+
+    /// <summary>
+    /// The child: one warm-up pass of the native matrix (JIT compilation), then <paramref name="args"/>[0] timed passes,
+    /// each printed as floor_matrix prints its own, then the bytes allocated per scenario over a pass of the cells alone.
+    /// </summary>
+    public static int Passes(IReadOnlyList<string> args)
+    {
+        var passes = args.Count > 0 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 5;
+        MatrixRunner.Run(Layer.Native);
+        for (var pass = 1; pass <= passes; pass++)
+        {
+            var run = MatrixRunner.Run(Layer.Native);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  pass {pass}: {run.Scenarios} scenarios ({run.CellsRun} cells) in {run.Elapsed.TotalSeconds:0.000} s = {run.ScenariosPerSecond:0} cells/s"));
+        }
+
+        var layout = MatrixLayout.For(HostOs.Require(), Layer.Native);
+        var runner = new MatrixRunner(layout);
+        var cells = layout.Cells.Where(c => MatrixCapabilities.OfThisMachine.SkipReason(c) is null).ToArray();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var cell in cells)
+        {
+            runner.RunCell(cell);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"allocated {allocated / (double)cells.Length:0.0} B per scenario"));
+        return 0;
+    }
+
+    private static string Describe(List<double> rates)
+    {
+        var sorted = rates.Order().ToList();
+        var (q1, q3) = (sorted[sorted.Count / 4], sorted[sorted.Count * 3 / 4]);
+        return $"median {Median(rates):0}/s over {rates.Count} passes, range {sorted[0]:0} to {sorted[^1]:0}, interquartile {q1:0} to {q3:0} ({(q3 - q1) / Median(rates) * 100:0}% of the median)";
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static List<double> PassRates(string output) =>
+        [.. PassLine().Matches(output).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
+
+    [GeneratedRegex(@"pass \d+: .* = (\d+) cells/s")]
+    private static partial Regex PassLine();
+
+    private static int Option(IReadOnlyList<string> args, string name, int fallback)
+    {
+        var i = args.ToList().IndexOf(name);
+        return i >= 0 && i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : fallback;
+    }
+
+    /// <summary>The repository root, embedded at build time (Directory.Build.props).</summary>
+    private static string RepositoryRoot() =>
+        typeof(FloorComparison).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .First(a => a.Key == "BindingBehaviour.RepoRoot").Value!;
+
+    /// <summary>This program, to start again as the child: its apphost, or dotnet with its dll.</summary>
+    private static string[] Self() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet"
+            ? [Environment.ProcessPath!, typeof(FloorComparison).Assembly.Location]
+            : [Environment.ProcessPath!];
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
+
+    private static (int Code, string Stdout, string Stderr) Execute(IReadOnlyList<string> command)
+    {
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
+    }
+}
