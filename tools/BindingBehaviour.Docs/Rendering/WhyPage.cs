@@ -115,8 +115,9 @@ internal static class WhyPage
         foreach (var variant in MergedResults.Layers(claim))
         {
             var cell = results.CellOf(claim, variant, Os.Linux);
-            var run = cell.Run is { } r ? $"the Linux run {Markdown.Code(r.FileName)} (kernel {Markdown.Text(r.Info.Kernel)})" : "no Linux run";
-            if (cell.Observation is not { Status: Observation.Observed, Detail: { } detail } observation || !detail.StartsWith(KernelDetailPrefix, StringComparison.Ordinal))
+            var current = cell.Current.FirstOrDefault();
+            var run = current is { } r ? $"the Linux run {Markdown.Code(r.Run.Name)} (kernel {Markdown.Text(r.Run.Info.Kernel)})" : "no Linux run";
+            if (current?.Observation is not { Status: Observation.Observed, Detail: { } detail } observation || !detail.StartsWith(KernelDetailPrefix, StringComparison.Ordinal))
             {
                 page.Paragraph($"**{variant.Layer}**: {Labels.Observed(cell)} ({run}). Expected: {Labels.Expected(cell.Expected)}.");
                 continue;
