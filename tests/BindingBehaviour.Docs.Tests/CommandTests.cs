@@ -164,7 +164,7 @@ public sealed class CommandTests : IDisposable
         _workspace.RenderOk();
         string[] check = ["check", "--results", _workspace.Results, "--docs", _workspace.Docs];
 
-        _workspace.Run(check).Should().Be((0, $"{_workspace.Docs} is up to date with {_workspace.Results} (8 pages).\n", ""));
+        _workspace.Run(check).Should().Be((0, $"{_workspace.Docs} is up to date with {_workspace.Results} (10 pages).\n", ""));
 
         var page = Path.Combine(_workspace.Docs, "topics", "02-tcp-and-udp.md");
         var bytes = File.ReadAllBytes(page);

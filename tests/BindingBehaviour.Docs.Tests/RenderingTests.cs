@@ -61,7 +61,7 @@ public sealed class RenderingTests : IDisposable
 
         var files = Directory.GetFiles(_workspace.Docs, "*", SearchOption.AllDirectories);
         files.Select(f => Path.GetRelativePath(_workspace.Docs, f).Replace('\\', '/')).Should().BeEquivalentTo(
-            "README.md", "why-tcp-and-udp-share-a-port.md", "matrix.md", "rules.md", "runs.md", TopicSameProtocol, TopicTcpAndUdp, TopicReuseAddress);
+            "README.md", "why-tcp-and-udp-share-a-port.md", "matrix.md", "rules.md", "runs.md", "recipes.md", "errors.md", TopicSameProtocol, TopicTcpAndUdp, TopicReuseAddress);
         foreach (var file in files)
         {
             var text = File.ReadAllText(file);
