@@ -66,9 +66,6 @@ public sealed record Outcome
         return null;
     }
 
-    /// <summary>Checks that a text is a well-formed outcome code ("ok" or "step:SocketError").</summary>
-    public static bool IsValidCode(string code) => code == "ok" || ParseCode(code) is not null;
-
     /// <summary>Runs native steps in order and stops at the first refusal, which is the outcome of the whole attempt.</summary>
     public static Outcome Sequence(params Func<Outcome>[] steps)
     {

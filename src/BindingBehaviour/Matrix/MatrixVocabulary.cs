@@ -57,8 +57,6 @@ public readonly record struct CellOutcome(bool First, Step? Step, SocketError Er
 
     public static CellOutcome Refused(Step step, SocketError error) => new(false, step, error);
 
-    public static CellOutcome RefusedFirst(Step step, SocketError error) => new(true, step, error);
-
     public static CellOutcome From(Outcome outcome, bool first = false) =>
         outcome.Succeeded ? Ok : new(first, outcome.FailedStep, outcome.Error);
 
