@@ -25,10 +25,11 @@ public static partial class FloorComparison
         var passes = Option(args, "--passes", 5);
         var cpu = Option(args, "--cpu", Environment.ProcessorCount - 1);
         var root = RepositoryRoot();
-        var source = Path.GetFullPath(Path.Combine(root, FloorSource));
+        var given = args.ToList().IndexOf("--source") is var at and >= 0 && at + 1 < args.Count ? args[at + 1] : null;
+        var source = Path.GetFullPath(given ?? Path.Combine(root, FloorSource));
         if (!File.Exists(source))
         {
-            Console.Error.WriteLine($"floor: the C baseline {FloorSource} is missing (looked for {source}). It is kept outside the repository, beside it; without it there is nothing to compare against. The other benchmarks run without it.");
+            Console.Error.WriteLine($"floor: the C baseline {given ?? FloorSource} is missing (looked for {source}). It is kept outside the repository, beside it (or name it with --source PATH); without it there is nothing to compare against. The other benchmarks run without it.");
             return 2;
         }
 

@@ -4,7 +4,7 @@ using BindingBehaviour.Results;
 
 namespace BindingBehaviour.Docs.Tests;
 
-/// <summary>Small results built in code: four claims on three topics, a Linux run and a Windows run, and no macOS run.</summary>
+/// <summary>Small results built in code: a catalog of four claims on three topics, a Linux run and a Windows run, and no macOS run.</summary>
 internal static class Fixtures
 {
     public const string UdpTwice = "udp-twice-same-address";
@@ -36,17 +36,29 @@ internal static class Fixtures
         ]),
     ];
 
-    public static ResultsFile Linux(string uncertainObserved = InUse, string uncertainExpected = "ok | " + InUse) => new(
-        ResultsFile.SchemaId,
-        ResultsFile.CurrentVersion,
-        new RunInfo("Linux", "Debian GNU/Linux 12 (bookworm)", "Unix 6.1.0.0", "6.1.0-28-amd64", ".NET 10.0.0", "2025-11-27", "uid 1000",
+    public const string LinuxRun = "linux-6.1.0-28-amd64";
+    public const string WindowsRun = "windows-10.0.26100.0";
+
+    /// <summary>The catalog: the claims, each body with its hash, and no snapshots unless given.</summary>
+    public static CatalogFile Catalog(string uncertainLinux = "ok | " + InUse) =>
+        ResultsJson.Canonical(new CatalogFile(CatalogFile.SchemaId, CatalogFile.CurrentVersion, [.. Claims(uncertainLinux).Select(Hashed)]));
+
+    public static ClaimDefinition Hashed(ClaimDefinition claim) => claim with
+    {
+        Variants = [.. claim.Variants.Select(v => v with { BodyHash = BodyHash.Of(v.Code), Snapshots = v.Snapshots ?? new Dictionary<string, RefusalSnapshot>() })],
+    };
+
+    public static RunInfo LinuxInfo(string kernel = "6.1.0-28-amd64") =>
+        new("Linux", "Debian GNU/Linux 12 (bookworm)", "Unix 6.1.0.0", kernel, ".NET 10.0.0", "2025-11-27", "uid 1000",
             new Dictionary<string, string>
             {
                 ["net.ipv6.bindv6only"] = "0",
                 ["net.ipv4.ip_local_port_range"] = "32768 60999",
                 ["net.ipv4.ip_local_reserved_ports"] = "",
-            }),
-        Claims(uncertainExpected),
+            },
+            How: "host", Commit: "0123456789abcdef0123456789abcdef01234567", IPv6: true);
+
+    public static RunFile Linux(string uncertainObserved = InUse) => Run(LinuxInfo(),
         [
             Observed(UdpTwice, Layer.Native, InUse, 98, "Address already in use"),
             Observed(UdpTwice, Layer.Managed, InUse, 98, "Address already in use"),
@@ -57,12 +69,10 @@ internal static class Fixtures
         ]);
 
     /// <summary>A Windows run: one finding (the managed UDP claim binds twice), one skip, one claim that does not apply.</summary>
-    public static ResultsFile Windows() => new(
-        ResultsFile.SchemaId,
-        ResultsFile.CurrentVersion,
+    public static RunFile Windows() => Run(
         new RunInfo("Windows", "Microsoft Windows 10.0.26100", "Microsoft Windows NT 10.0.26100.0", "10.0.26100.0", ".NET 10.0.0", "2025-11-26", "windows user",
-            new Dictionary<string, string> { ["netsh int ipv4 show dynamicport tcp"] = "Start Port : 49152 | Number of Ports : 16384" }),
-        Claims(),
+            new Dictionary<string, string> { ["netsh int ipv4 show dynamicport tcp"] = "Start Port : 49152 | Number of Ports : 16384" },
+            How: "ci windows-latest", Commit: "0123456789abcdef0123456789abcdef01234567", IPv6: true),
         [
             Observed(UdpTwice, Layer.Native, InUse, 10048, "Only one usage of each socket address is normally permitted."),
             Observed(UdpTwice, Layer.Managed, "ok"),
@@ -71,6 +81,21 @@ internal static class Fixtures
             Observed(TablesApart, Layer.Native, "tcp=1 udp=1", detail: "TCP 127.0.0.1:50000 LISTENING\nUDP 127.0.0.1:50000 *:*"),
             Skipped(Uncertain, Layer.Native, "does not apply to Windows"),
         ]);
+
+    /// <summary>A run file of the current version: its observations carry the hashes of the catalog's bodies.</summary>
+    public static RunFile Run(RunInfo info, IReadOnlyList<Observation> observations)
+    {
+        var hashes = Catalog().Claims.SelectMany(c => c.Variants.Select(v => (c.Id, v.Layer, v.BodyHash))).ToDictionary(x => (x.Id, x.Layer), x => x.BodyHash);
+        return ResultsJson.Canonical(new RunFile(RunFile.SchemaId, RunFile.CurrentVersion, RunName.Of(Enum.Parse<Os>(info.Os), info.Kernel, info.Qualifier ?? ""), info,
+            [.. observations.Select(o => o with { BodyHash = hashes[(o.Claim, o.Layer)] })]));
+    }
+
+    /// <summary>Today's Linux run as a results file of schema version 1: the run, a copy of every claim, the observations.</summary>
+    public static LegacyResultsFile LegacyLinux(string kernel = "5.10.0-legacy") => new(
+        RunFile.SchemaId, LegacyResultsFile.Version,
+        LinuxInfo(kernel) with { How = null, Commit = null, IPv6 = null },
+        Claims(),
+        [.. Linux().Observations.Select(o => o with { BodyHash = null })]);
 
     public static ClaimVariant Variant(Layer layer, string linux, string windows, string osx, string code) => new(
         layer.ToString(),
@@ -91,24 +116,39 @@ internal static class Fixtures
     public static Observation Skipped(string claim, Layer layer, string reason) =>
         new(claim, layer.ToString(), Observation.Skipped, "", 0, "", "", reason);
 
-    /// <summary>Writes a results file as the recorder would (canonical form).</summary>
-    public static string WriteResults(string directory, string name, ResultsFile results)
+    /// <summary>Writes the catalog into a results directory (canonical form).</summary>
+    public static string WriteCatalog(string directory, CatalogFile catalog)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name);
-        File.WriteAllText(path, ResultsJson.Write(results));
+        var path = Path.Combine(directory, CatalogFile.FileName);
+        File.WriteAllText(path, ResultsJson.WriteCatalog(catalog));
         return path;
     }
 
-    /// <summary>Writes a run directory as the test suite would: run.json, catalog.json and one file per observation.</summary>
-    public static void WriteRun(string directory, ResultsFile results)
+    /// <summary>Writes a run file as runs/&lt;name&gt; of a results directory, and the fixture catalog if it has none.</summary>
+    public static string WriteResults(string directory, string name, RunFile run)
     {
-        RunRecorder.WriteAtomically(Path.Combine(directory, "run.json"), ResultsJson.Serialize(results.Run));
-        RunRecorder.WriteAtomically(Path.Combine(directory, "catalog.json"), ResultsJson.Serialize(results.Claims));
-        foreach (var observation in results.Observations)
+        if (!File.Exists(Path.Combine(directory, CatalogFile.FileName)))
+        {
+            WriteCatalog(directory, Catalog());
+        }
+
+        Directory.CreateDirectory(Path.Combine(directory, RunFile.Folder));
+        var path = Path.Combine(directory, RunFile.Folder, name);
+        File.WriteAllText(path, ResultsJson.WriteRun(run));
+        return path;
+    }
+
+    /// <summary>Writes a run directory as the test suite would: run.json, claims.json (the manifest) and one file per observation.</summary>
+    public static void WriteRun(string directory, RunFile run)
+    {
+        RunRecorder.WriteAtomically(Path.Combine(directory, RunRecorder.RunFileName), ResultsJson.Serialize(run.Run));
+        RunRecorder.WriteAtomically(Path.Combine(directory, RunRecorder.ManifestFileName), ResultsJson.Serialize(
+            Catalog().Claims.SelectMany(c => c.Variants.Select(v => new ManifestEntry(c.Id, v.Layer, v.BodyHash!))).ToList()));
+        foreach (var observation in run.Observations)
         {
             RunRecorder.WriteAtomically(
-                Path.Combine(directory, "observations", $"{observation.Claim}.{observation.Layer}.json"), ResultsJson.Serialize(observation));
+                Path.Combine(directory, RunRecorder.ObservationsFolder, $"{observation.Claim}.{observation.Layer}.json"), ResultsJson.Serialize(observation));
         }
     }
 

@@ -35,15 +35,15 @@ public sealed class MatrixDocsTests : IDisposable
             .And.Contain("dotnet run -c Release --project tools/BindingBehaviour.Probe -- matrix --layer native --out results/matrix");
         Line(page, "Linux | native | observed |").Should().Equal(
             "Linux", "native", "observed",
-            $"Linux, kernel {MatrixFixtures.Kernel}, .NET 10.0.0 (`linux-native.environment.txt`); missing: 127.0.0.2; IPv6",
+            $"`linux-6.1.0-fixture` (no claims run of that name): Linux, kernel {MatrixFixtures.Kernel}, .NET 10.0.0 (`linux-6.1.0-fixture-native.environment.txt`); missing: 127.0.0.2; IPv6",
             "576 of 17,424 ran; 16,848 skipped (missing capability)",
-            "[linux-native.tsv](../results/matrix/linux-native.tsv)");
+            "[linux-6.1.0-fixture-native.tsv](../results/matrix/linux-6.1.0-fixture-native.tsv)");
         Line(page, "Linux | native | none,").Should().Equal("Linux", "native", "none, `REUSEADDR`, `REUSEPORT`, `REUSEADDR+REUSEPORT`", "88", "44", "17,424");
 
         foreach (var (a, b) in MatrixLayout.ProtocolPairs)
         {
             var (pa, pb) = (MatrixWords.Proto(a), MatrixWords.Proto(b));
-            page.Should().Contain($"![Linux, native layer: {pa} socket A, then {pb} socket B on A's port](../results/matrix/linux-native-{pa}-{pb}.svg)");
+            page.Should().Contain($"![Linux (linux-6.1.0-fixture), native layer: {pa} socket A, then {pb} socket B on A's port](../results/matrix/linux-6.1.0-fixture-native-{pa}-{pb}.svg)");
         }
 
         // Outcome counts per pair, computed from the fixture: 16 TCP and 8 UDP configurations on two IPv4 addresses.
@@ -76,7 +76,7 @@ public sealed class MatrixDocsTests : IDisposable
 
         var nativeCounts = MatrixFixtures.Section(matrix, "### Native layer");
         var header = Cells(nativeCounts.Split('\n').First(l => l.StartsWith("| Pair |", StringComparison.Ordinal)));
-        header.Should().Equal("Pair", "Outcome", "Linux (observed)", "Windows (◻ predicted)", "macOS (◻ predicted)");
+        header.Should().Equal("Pair", "Outcome", "Linux `linux-6.1.0-fixture` (observed)", "Windows (◻ predicted)", "macOS (◻ predicted)");
         foreach (var line in nativeCounts.Split('\n').Where(l => l.StartsWith("| tcp", StringComparison.Ordinal) || l.StartsWith("| udp", StringComparison.Ordinal)))
         {
             Cells(line)[3].Should().StartWith("◻ ");
@@ -85,13 +85,13 @@ public sealed class MatrixDocsTests : IDisposable
 
         Cells(MatrixFixtures.Section(matrix, "### Managed layer").Split('\n').First(l => l.StartsWith("| Pair |", StringComparison.Ordinal)))
             .Should().Equal("Pair", "Outcome", "Linux (◻ predicted)", "Windows (◻ predicted)", "macOS (◻ predicted)");
-        matrix.Should().NotContainAny("Windows (observed)", "macOS (observed)", "**Windows**, observed", "**macOS**, observed", "linux-managed-tcp-tcp.svg");
+        matrix.Should().NotContainAny("Windows (observed)", "macOS (observed)", "**Windows**, observed", "**macOS**, observed", "linux-6.1.0-fixture-managed-tcp-tcp.svg");
 
         var rules = _workspace.Read(RulesPage);
-        Row(rules, "Windows")[2].Should().StartWith("◻ not observed: no `windows-native.tsv`");
-        Row(rules, "macOS")[3].Should().StartWith("◻ not observed: no `macos-managed.tsv`");
-        Row(rules, "Linux")[3].Should().StartWith("◻ not observed: no `linux-managed.tsv`");
-        MatrixFixtures.Section(rules, "## Windows").Should().Contain("◻ Not observed: there is no `windows-native.tsv`")
+        Row(rules, "Windows")[2].Should().StartWith("◻ not observed: no `windows-<release>-native.tsv`");
+        Row(rules, "macOS")[3].Should().StartWith("◻ not observed: no `macos-<release>-managed.tsv`");
+        Row(rules, "Linux")[3].Should().StartWith("◻ not observed: no `linux-<release>-managed.tsv`");
+        MatrixFixtures.Section(rules, "## Windows").Should().Contain("◻ Not observed: there is no `windows-<release>-native.tsv`")
             .And.NotContain("agree with the model");
 
         _workspace.Read("README.md").Should().Contain("Windows and macOS: no export, the model's prediction only (◻)");
@@ -107,14 +107,14 @@ public sealed class MatrixDocsTests : IDisposable
         var rules = _workspace.Read(RulesPage);
         var native = MatrixFixtures.Rows(Results, Os.Linux, Layer.Native).Count;
         var managed = MatrixFixtures.Rows(Results, Os.Linux, Layer.Managed).Count;
-        rules.Should().Contain($"✅ All {native} cells of [linux-native.tsv](../results/matrix/linux-native.tsv) agree with the model: no disagreement.")
-            .And.Contain($"✅ All {managed} cells of [linux-managed.tsv](../results/matrix/linux-managed.tsv) agree with the model: no disagreement.")
+        rules.Should().Contain($"✅ All {native} cells of [linux-6.1.0-fixture-native.tsv](../results/matrix/linux-6.1.0-fixture-native.tsv) agree with the model: no disagreement.")
+            .And.Contain($"✅ All {managed} cells of [linux-6.1.0-fixture-managed.tsv](../results/matrix/linux-6.1.0-fixture-managed.tsv) agree with the model: no disagreement.")
             .And.Contain(LinuxBindModel.Instance.Description.Split('\n')[0])
             .And.Contain(WindowsBindModel.Instance.Description.Split('\n')[0])
             .And.Contain(BsdBindModel.Instance.Description.Split('\n')[0])
             .And.Contain("Sources: torvalds/linux net/ipv4/inet_connection_sock.c")
             .And.Contain(DotNetOptionMapping.Description.Split('\n')[0]);
-        Row(rules, "Linux")[2].Should().Be($"✅ all {native} observed cells agree");
+        Row(rules, "Linux")[2].Should().Be($"`linux-6.1.0-fixture`: ✅ all {native} observed cells agree");
         Directory.Exists(Path.Combine(_workspace.Docs, "disagreements")).Should().BeFalse();
     }
 
@@ -127,19 +127,19 @@ public sealed class MatrixDocsTests : IDisposable
         _workspace.RenderOk();
 
         var rules = _workspace.Read(RulesPage);
-        rules.Should().Contain("❌ 574 of 576 cells of [linux-native.tsv](../results/matrix/linux-native.tsv) agree with the model; 2 disagree")
+        rules.Should().Contain("❌ 574 of 576 cells of [linux-6.1.0-fixture-native.tsv](../results/matrix/linux-6.1.0-fixture-native.tsv) agree with the model; 2 disagree")
             .And.Contain("Every disagreement, in the export's order:");
-        Row(rules, "Linux")[2].Should().Be("❌ 574 of 576 observed cells agree, 2 disagree");
+        Row(rules, "Linux")[2].Should().Be("`linux-6.1.0-fixture`: ❌ 574 of 576 observed cells agree, 2 disagree");
         foreach (var cell in wrong)
         {
             Row(rules, $"{MatrixFixtures.Code(Layer.Native, cell.A)} | {MatrixFixtures.Code(Layer.Native, cell.B)}")
                 .Should().Equal(MatrixFixtures.Code(Layer.Native, cell.A), MatrixFixtures.Code(Layer.Native, cell.B), $"`{InUse}`", "`ok`");
         }
 
-        var all = File.ReadAllText(Path.Combine(_workspace.Docs, "disagreements", "linux-native.tsv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var all = File.ReadAllText(Path.Combine(_workspace.Docs, "disagreements", "linux-6.1.0-fixture-native.tsv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         string[] expected = [MatrixTsv.Header + "\tpredicted", .. wrong.Select(c => $"{MatrixTsv.Key(Layer.Native, c.A, c.B)}\tok\t{InUse}")];
         all.Should().Equal(expected);
-        _workspace.Read("README.md").Should().Contain("Linux native (576 cells, 2 disagree with the model)");
+        _workspace.Read("README.md").Should().Contain("`linux-6.1.0-fixture` native (576 cells, 2 disagree with the model)");
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public sealed class MatrixDocsTests : IDisposable
         differing.Should().NotBeEmpty().And.HaveCountLessThanOrEqualTo(50);
 
         var section = MatrixFixtures.Section(_workspace.Read(MatrixPage), "#### Native layer");
-        section.Should().Contain($"Compared: Linux, Windows. {shared.Count} cells are in at least two exports, and {differing.Count} of them differ.")
+        section.Should().Contain($"Compared: `linux-6.1.0-fixture`, `windows-10.0.26100.0`. {shared.Count} cells are in at least two exports, and {differing.Count} of them differ.")
             .And.Contain("Every differing cell, in the order of the exports:");
         Line(section, "tcp → tcp |").Should().Equal("tcp → tcp", shared.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), differing.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Line(section, "udp → udp |").Should().Equal("udp → udp", "0", "0");
@@ -201,7 +201,7 @@ public sealed class MatrixDocsTests : IDisposable
 
         var section = MatrixFixtures.Section(_workspace.Read(MatrixPage), "### Native versus managed");
         var managed = MatrixFixtures.Rows(Results, Os.Linux, Layer.Managed).Count;
-        section.Should().Contain($"**Linux**: {managed} cells in [linux-managed.tsv](../results/matrix/linux-managed.tsv); {managed} pair with a cell of [linux-native.tsv](../results/matrix/linux-native.tsv); {managed - 1} answer the same on both layers, and 1 differs");
+        section.Should().Contain($"**Linux**, run `linux-6.1.0-fixture`: {managed} cells in [linux-6.1.0-fixture-managed.tsv](../results/matrix/linux-6.1.0-fixture-managed.tsv); {managed} pair with a cell of [linux-6.1.0-fixture-native.tsv](../results/matrix/linux-6.1.0-fixture-native.tsv); {managed - 1} answer the same on both layers, and 1 differs");
 
         // Two UDP sockets on 0.0.0.0 without options: natively two sockets without options.
         var row = Cells(section.Split('\n').Single(l => l.StartsWith("| `udp", StringComparison.Ordinal)));
@@ -219,7 +219,7 @@ public sealed class MatrixDocsTests : IDisposable
         _workspace.RenderOk();
 
         var rules = _workspace.Read(RulesPage);
-        rules.Should().Contain("The model agrees with 132 of its 132 checks; the Linux native export agrees with 6 of 132 (126 are not in it: not run on that machine).");
+        rules.Should().Contain("The model agrees with 132 of its 132 checks; the Linux native exports (every run) agree with 6 of 132 (126 are not in it: not run on that machine).");
         Row(rules, "`v4_any_v4_local`").Should().Equal(
             "`v4_any_v4_local`", "`0.0.0.0`", "`127.0.0.1`",
             $"`{InUse}`: model ✅, Linux ✅", "`ok`: model ✅, Linux ✅", "`ok`: model ✅, Linux ✅");
@@ -277,7 +277,7 @@ public sealed class MatrixDocsTests : IDisposable
         exitCode.Should().Be(1);
         Workspace.Lines(stdout).Should().Equal(
             $"differs: {Path.Join(_workspace.Docs, "README.md")}",
-            $"missing: {Path.Join(_workspace.Docs, "disagreements/linux-native.tsv")}",
+            $"missing: {Path.Join(_workspace.Docs, "disagreements/linux-6.1.0-fixture-native.tsv")}",
             $"differs: {Path.Join(_workspace.Docs, "matrix.md")}",
             $"differs: {Path.Join(_workspace.Docs, "rules.md")}");
         Workspace.Lines(stderr).Should().ContainSingle().Which.Should().StartWith($"error: {_workspace.Docs} is stale");
@@ -298,6 +298,28 @@ public sealed class MatrixDocsTests : IDisposable
         "a managed row in a native file", "rows out of order", "a repeated row", "no cells", "an unknown OS in the name", "osx instead of macos",
         "an unknown layer in the name", "a missing drawing", "a stale drawing", "an environment of another OS", "an environment of another export",
     ];
+
+    [Fact]
+    public void Two_runs_of_one_OS_each_have_their_export_and_the_cells_where_they_differ_are_listed()
+    {
+        var layout = MatrixLayout.For(Os.Linux, Layer.Native);
+        var changed = layout.Cells.Where(MatrixFixtures.Ipv4Only).First(c => MatrixFixtures.Predicted(layout, c) == InUse);
+        MatrixFixtures.Write(Results, Os.Linux, Layer.Native);
+        MatrixFixtures.Write(Results, Os.Linux, Layer.Native, observe: c => c == changed ? "ok" : null, run: "linux-5.10.46-noipv6");
+        foreach (var (a, b) in MatrixLayout.ProtocolPairs)
+        {
+            File.Delete(Path.Combine(MatrixFixtures.Folder(Results), MatrixSvg.FileName("linux-5.10.46-noipv6", Layer.Native, a, b)));
+        }
+
+        _workspace.RenderOk();
+
+        var matrix = _workspace.Read(MatrixPage);
+        var section = MatrixFixtures.Section(matrix, "### Linux, native layer");
+        section.Should().Contain("Runs: `linux-5.10.46-noipv6`, `linux-6.1.0-fixture`.").And.Contain("1 of them differs");
+        section.Should().Contain($"| {MatrixFixtures.Code(Layer.Native, changed.A)} | {MatrixFixtures.Code(Layer.Native, changed.B)} | `ok` | `{InUse}` |");
+        matrix.Should().Contain("Exported without drawings (the TSV is the observation; drawings are optional): `linux-5.10.46-noipv6`.");
+        Row(_workspace.Read(RulesPage), "Linux")[2].Should().Contain("`linux-5.10.46-noipv6`: ❌").And.Contain("`linux-6.1.0-fixture`: ✅");
+    }
 
     [Theory]
     [MemberData(nameof(BadExports))]
@@ -327,7 +349,7 @@ public sealed class MatrixDocsTests : IDisposable
     private string[] Break(string problem)
     {
         var folder = MatrixFixtures.Folder(Results);
-        var tsv = Path.Combine(folder, "linux-native.tsv");
+        var tsv = Path.Combine(folder, "linux-6.1.0-fixture-native.tsv");
         var lines = File.ReadAllText(tsv).Split('\n').ToList();
         void Write(IEnumerable<string> rows) => File.WriteAllText(tsv, string.Join('\n', rows));
         string Replace(int line, string from, string to)
@@ -355,8 +377,8 @@ public sealed class MatrixDocsTests : IDisposable
                 Write(lines);
                 return [tsv, "line 2", "bind:Frobnicated"];
             case "an option the OS does not have":
-                File.Move(tsv, Path.Combine(folder, "windows-native.tsv"));
-                tsv = Path.Combine(folder, "windows-native.tsv");
+                File.Move(tsv, Path.Combine(folder, "windows-10.0.26100.0-native.tsv"));
+                tsv = Path.Combine(folder, "windows-10.0.26100.0-native.tsv");
                 return [tsv, "REUSEPORT", "not a cell of the Windows native matrix"];
             case "a managed row in a native file":
                 return [tsv, Replace(1, "native\t", "managed\t"), "a managed row in a native export"];
@@ -375,24 +397,24 @@ public sealed class MatrixDocsTests : IDisposable
                 File.Move(tsv, Path.Combine(folder, "plan9-native.tsv"));
                 return [Path.Combine(folder, "plan9-native.tsv"), "linux, windows, macos"];
             case "osx instead of macos":
-                File.Move(tsv, Path.Combine(folder, "osx-native.tsv"));
-                return [Path.Combine(folder, "osx-native.tsv"), "macos"];
+                File.Move(tsv, Path.Combine(folder, "osx-15.5-native.tsv"));
+                return [Path.Combine(folder, "osx-15.5-native.tsv"), "macos"];
             case "an unknown layer in the name":
-                File.Move(tsv, Path.Combine(folder, "linux-raw.tsv"));
-                return [Path.Combine(folder, "linux-raw.tsv"), "native, managed"];
+                File.Move(tsv, Path.Combine(folder, "linux-6.1.0-fixture-raw.tsv"));
+                return [Path.Combine(folder, "linux-6.1.0-fixture-raw.tsv"), "native, managed"];
             case "a missing drawing":
-                var drawing = Path.Combine(folder, "linux-native-udp-tcp.svg");
+                var drawing = Path.Combine(folder, "linux-6.1.0-fixture-native-udp-tcp.svg");
                 File.Delete(drawing);
-                return [drawing, "missing", "linux-native.tsv"];
+                return [tsv, "has 3 of its 4 drawings"];
             case "a stale drawing":
                 Replace(1, InUse, "ok");
-                return [Path.Combine(folder, "linux-native-tcp-tcp.svg"), "not the drawing of linux-native.tsv", "matrix --layer native"];
+                return [Path.Combine(folder, "linux-6.1.0-fixture-native-tcp-tcp.svg"), "not the drawing of linux-6.1.0-fixture-native.tsv", "matrix --layer native"];
             case "an environment of another OS":
-                var environment = Path.Combine(folder, "linux-native.environment.txt");
+                var environment = Path.Combine(folder, "linux-6.1.0-fixture-native.environment.txt");
                 File.WriteAllText(environment, File.ReadAllText(environment).Replace("os: Linux", "os: Windows", StringComparison.Ordinal));
                 return [environment, "Windows"];
             case "an environment of another export":
-                var other = Path.Combine(folder, "linux-native.environment.txt");
+                var other = Path.Combine(folder, "linux-6.1.0-fixture-native.environment.txt");
                 File.WriteAllText(other, File.ReadAllText(other).Replace("cells: 576 run, 16848 skipped", "cells: 17424 run, 0 skipped", StringComparison.Ordinal));
                 return [other, "17424 cells run", "576"];
             default:

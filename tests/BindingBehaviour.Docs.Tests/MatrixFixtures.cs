@@ -14,6 +14,14 @@ internal static class MatrixFixtures
 
     public static string Folder(string results) => Path.Combine(results, "matrix");
 
+    /// <summary>The run each OS's fixture export is named after.</summary>
+    public static string RunName(Os os) => os switch
+    {
+        Os.Linux => "linux-" + Kernel,
+        Os.Windows => "windows-10.0.26100.0",
+        _ => "macos-15.5",
+    };
+
     /// <summary>Cells a machine with IPv4 loopback only can run.</summary>
     public static bool Ipv4Only(MatrixCell cell) => cell.A.Address.Needs is null && cell.B.Address.Needs is null;
 
@@ -21,8 +29,9 @@ internal static class MatrixFixtures
     public static string Predicted(MatrixLayout layout, MatrixCell cell) => DotNetOptionMapping.Predict(layout, cell).Code;
 
     /// <summary>Writes an export; <paramref name="observe"/> returns an outcome for the cells that must not answer as predicted.</summary>
-    public static string Write(string results, Os os, Layer layer, Func<MatrixCell, bool>? include = null, Func<MatrixCell, string?>? observe = null)
+    public static string Write(string results, Os os, Layer layer, Func<MatrixCell, bool>? include = null, Func<MatrixCell, string?>? observe = null, string? run = null)
     {
+        run ??= RunName(os);
         var layout = MatrixLayout.For(os, layer);
         include ??= Ipv4Only;
         var tsv = MatrixTsv.Export(layout, i =>
@@ -40,12 +49,12 @@ internal static class MatrixFixtures
 
         var folder = Folder(results);
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, MatrixTsv.FileName(os, layer));
+        var path = Path.Combine(folder, MatrixTsv.FileName(run, layer));
         File.WriteAllText(path, tsv);
         var rows = MatrixTsv.Parse(tsv);
-        Draw(results, layout, rows);
+        Draw(results, run, layout, rows);
         File.WriteAllText(
-            Path.Combine(folder, MatrixExport.EnvironmentFileName(os, layer)),
+            Path.Combine(folder, MatrixExport.EnvironmentFileName(run, layer)),
             $"os: {os}\nkernel: {Kernel}\nruntime: .NET 10.0.0\nmissing: 127.0.0.2; IPv6\n"
             + $"cells: {rows.Count.ToString(CultureInfo.InvariantCulture)} run, {(layout.Cells.Count - rows.Count).ToString(CultureInfo.InvariantCulture)} skipped\n"
             + $"command: {string.Format(CultureInfo.InvariantCulture, MatrixExport.Command, MatrixWords.Layer(layer))}\n");
@@ -53,19 +62,19 @@ internal static class MatrixFixtures
     }
 
     /// <summary>Draws the four pictures of an export from its rows, as the probe does.</summary>
-    private static void Draw(string results, MatrixLayout layout, IReadOnlyList<MatrixRow> rows)
+    private static void Draw(string results, string run, MatrixLayout layout, IReadOnlyList<MatrixRow> rows)
     {
         foreach (var (a, b) in MatrixLayout.ProtocolPairs)
         {
             File.WriteAllText(
-                Path.Combine(Folder(results), MatrixSvg.FileName(layout.Os, layout.Layer, a, b)),
+                Path.Combine(Folder(results), MatrixSvg.FileName(run, layout.Layer, a, b)),
                 MatrixSvg.Draw(rows, a, b, MatrixExport.Title(layout, a, b)));
         }
     }
 
     /// <summary>The rows of a written export.</summary>
     public static IReadOnlyList<MatrixRow> Rows(string results, Os os, Layer layer) =>
-        MatrixTsv.Parse(File.ReadAllText(Path.Combine(Folder(results), MatrixTsv.FileName(os, layer))));
+        MatrixTsv.Parse(File.ReadAllText(Path.Combine(Folder(results), MatrixTsv.FileName(RunName(os), layer))));
 
     /// <summary>A cell as the docs write it in a table: "`tcp 0.0.0.0 - bound`".</summary>
     public static string Code(Layer layer, MatrixConfig config) => $"`{MatrixRun.Describe(layer, config)}`";

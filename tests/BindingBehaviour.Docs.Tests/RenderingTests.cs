@@ -38,10 +38,13 @@ public sealed class RenderingTests : IDisposable
         linux = linux with
         {
             Run = linux.Run with { Settings = linux.Run.Settings.Reverse().ToDictionary() },
-            Claims = [.. linux.Claims.Reverse().Select(c => c with { Variants = [.. c.Variants.Reverse()] })],
             Observations = [.. linux.Observations.Reverse()],
         };
-        File.WriteAllText(Path.Combine(shuffled, "linux.json"), ResultsJson.Serialize(linux));
+        var catalog = Catalog();
+        catalog = catalog with { Claims = [.. catalog.Claims.Reverse().Select(c => c with { Variants = [.. c.Variants.Reverse()] })] };
+        File.WriteAllText(Path.Combine(shuffled, "catalog.json"), ResultsJson.Serialize(catalog));
+        Directory.CreateDirectory(Path.Combine(shuffled, "runs"));
+        File.WriteAllText(Path.Combine(shuffled, "runs", "linux.json"), ResultsJson.Serialize(linux));
         var docs = Path.Combine(_workspace.Root, "docs-shuffled");
 
         _workspace.Run("render", "--results", shuffled, "--out", docs).ExitCode.Should().Be(0);
@@ -58,7 +61,7 @@ public sealed class RenderingTests : IDisposable
 
         var files = Directory.GetFiles(_workspace.Docs, "*", SearchOption.AllDirectories);
         files.Select(f => Path.GetRelativePath(_workspace.Docs, f).Replace('\\', '/')).Should().BeEquivalentTo(
-            "README.md", "why-tcp-and-udp-share-a-port.md", "matrix.md", "rules.md", "recipes.md", "errors.md", TopicSameProtocol, TopicTcpAndUdp, TopicReuseAddress);
+            "README.md", "why-tcp-and-udp-share-a-port.md", "matrix.md", "rules.md", "runs.md", "recipes.md", "errors.md", TopicSameProtocol, TopicTcpAndUdp, TopicReuseAddress);
         foreach (var file in files)
         {
             var text = File.ReadAllText(file);
@@ -99,11 +102,12 @@ public sealed class RenderingTests : IDisposable
         }
 
         var index = _workspace.Read("README.md");
-        Row(index, "macOS")[1].Should().Be("no run yet — cells show expectations only");
-        Row(index, "Windows")[1].Should().Contain("Microsoft Windows 10.0.26100").And.Contain("windows.json");
+        index.Should().Contain("No run yet on macOS: those cells show attestations (☑) and expectations (◻) only.");
+        Row(index, $"[{WindowsRun}](runs.md#{WindowsRun})")[1].Should().Be("Windows");
+        _workspace.Read("runs.md").Should().Contain("Microsoft Windows 10.0.26100").And.Contain("`results/runs/windows.json`").And.Contain("- macOS: no run yet");
         var header = Cells(index.Split('\n').First(l => l.StartsWith("| Claim | Layer |", StringComparison.Ordinal)));
         var macOs = header.ToList().IndexOf("macOS");
-        var gridRows = index.Split('\n').Where(l => l.StartsWith("| [", StringComparison.Ordinal)).Select(Cells).ToList();
+        var gridRows = index.Split('\n').Where(l => l.StartsWith("| [", StringComparison.Ordinal) && l.Contains("(topics/", StringComparison.Ordinal)).Select(Cells).ToList();
         gridRows.Should().HaveCount(6, "four claims, two of them on two layers");
         gridRows.Should().AllSatisfy(r => r[macOs].Should().MatchRegex("(◻|— n/a)$").And.NotContainAny("✅", "❌", "⏭"));
     }
@@ -121,7 +125,7 @@ public sealed class RenderingTests : IDisposable
 
         var grid = _workspace.Read("README.md").Split('\n').Single(l => l.Contains("(topics/01-same-protocol.md#udp-twice-same-address) | Managed |", StringComparison.Ordinal));
         Cells(grid)[3].Should().Be("`ok` ❌");
-        Row(_workspace.Read("README.md"), "1")[4].Should().Be("✅ 1 of 2 hold, ❌ 1 differs, ⏭ 0 skipped");
+        Row(_workspace.Read("README.md"), "1")[4].Should().Be("✅ 1 of 2 hold, ❌ 1 differs, ⏭ 0 skipped · ☑ 0 attested · ◻ 0 expected");
     }
 
     [Theory]
@@ -158,7 +162,7 @@ public sealed class RenderingTests : IDisposable
         notApplicable[4].Should().Be("— n/a");
 
         var skipped = Row(Section(_workspace.Read(TopicTcpAndUdp), TcpAndUdp, Layer.Managed), "Windows");
-        skipped[3].Should().Be("skipped: no free port for both protocols after 5 tries");
+        skipped[3].Should().Be($"skipped: no free port for both protocols after 5 tries<br>run `{WindowsRun}`");
         skipped[4].Should().Be("⏭ skipped");
     }
 
@@ -189,14 +193,16 @@ public sealed class RenderingTests : IDisposable
 
         // The uncertain claim's sentence holds a '|', the Windows settings value too, and details hold line breaks.
         var index = _workspace.Read("README.md");
-        Row(index, "Windows").Should().HaveCount(7);
-        Row(index, "Linux")[6].Should().Be(
+        var settings = _workspace.Read("runs.md").Split('\n').Where(l => l.StartsWith("| Settings |", StringComparison.Ordinal)).Select(Cells).ToList();
+        settings.Should().HaveCount(2).And.OnlyContain(c => c.Count == 2);
+        settings[0][1].Should().Be(
             "`net.ipv4.ip_local_port_range` = `32768 60999`<br>`net.ipv4.ip_local_reserved_ports` = (empty)<br>`net.ipv6.bindv6only` = `0`");
+        settings[1][1].Should().Contain("Start Port : 49152 \\| Number of Ports");
         var uncertainRow = index.Split('\n').Single(l => l.Contains("#reuseaddr-wildcard-then-loopback)", StringComparison.Ordinal));
         uncertainRow.Should().Contain("SO_REUSEADDR \\| the sources");
         Cells(uncertainRow).Should().HaveCount(5);
         Row(Section(_workspace.Read(TopicTcpAndUdp), TablesApart, Layer.Native), "Linux")[3]
-            .Should().Be("`tcp=1 udp=1`<br>detail: `tcp 127.0.0.1:40000 LISTEN`<br>`udp 127.0.0.1:40000`");
+            .Should().Be($"`tcp=1 udp=1`<br>detail: `tcp 127.0.0.1:40000 LISTEN`<br>`udp 127.0.0.1:40000`<br>run `{LinuxRun}`");
     }
 
     [Fact]
@@ -224,13 +230,9 @@ public sealed class RenderingTests : IDisposable
     [Fact]
     public void The_why_page_says_so_when_an_evidence_claim_is_absent()
     {
-        var linux = Linux();
-        linux = linux with
-        {
-            Claims = [.. linux.Claims.Where(c => c.Id != TablesApart)],
-            Observations = [.. linux.Observations.Where(o => o.Claim != TablesApart)],
-        };
-        WriteResults(_workspace.Results, "linux.json", linux);
+        var catalog = Catalog();
+        WriteCatalog(_workspace.Results, catalog with { Claims = [.. catalog.Claims.Where(c => c.Id != TablesApart)] });
+        WriteResults(_workspace.Results, "linux.json", Linux()); // its observation of the claim is of a claim no longer defined
 
         _workspace.RenderOk();
 

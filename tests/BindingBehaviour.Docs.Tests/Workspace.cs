@@ -58,5 +58,8 @@ internal sealed class Workspace : IDisposable
     {
         public int Run(string workingDirectory, string runDirectory) =>
             throw new InvalidOperationException("this test does not run the test suite.");
+
+        public int Build(string workingDirectory) =>
+            throw new InvalidOperationException("this test does not build the test suite.");
     }
 }

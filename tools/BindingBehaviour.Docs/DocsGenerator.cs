@@ -84,7 +84,7 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
                 $"{DotnetTestRunner.TestProject}: the tests failed (exit code {exitCode.ToString(CultureInfo.InvariantCulture)}); nothing was recorded, {results} and {docs} are unchanged; the partial run is in {run}.");
         }
 
-        var catalog = ClaimAssembly.Read(Path.Combine(workingDirectory, ClaimAssembly.DefaultPath));
+        var catalog = tests.Catalog(Path.Combine(workingDirectory, ClaimAssembly.DefaultPath));
         var catalogPath = Path.Join(results, CatalogFile.FileName);
         var catalogText = CatalogText(catalog, catalogPath);
         var (path, text, file) = Collect(run, results);
@@ -164,7 +164,7 @@ internal sealed class DocsGenerator(TextWriter stdout, TextWriter stderr, ITestR
             }
         }
 
-        return ClaimAssembly.Read(Path.IsPathRooted(testAssembly) ? testAssembly : Path.Combine(workingDirectory, testAssembly));
+        return tests.Catalog(Path.IsPathRooted(testAssembly) ? testAssembly : Path.Combine(workingDirectory, testAssembly));
     }
 
     private static string CatalogText(CatalogFile catalog, string path)

@@ -10,6 +10,9 @@ internal interface ITestRunner
 
     /// <summary>Builds the test project (Debug), so that its assembly can be read for the catalog; returns the exit code.</summary>
     int Build(string workingDirectory);
+
+    /// <summary>The claim catalog of a built test assembly.</summary>
+    CatalogFile Catalog(string assemblyPath) => ClaimAssembly.Read(assemblyPath);
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace BindingBehaviour.Matrix;
 /// What .NET really sets in the kernel for the managed option vocabulary, so that the managed matrix is predicted by the
 /// native model of the same OS. Sources: dotnet/runtime src/native/libs/System.Native/pal_networking.c
 /// (SystemNative_SetSockOpt, SystemNative_Bind), src/libraries/System.Net.Sockets/src/System/Net/Sockets/SocketPal.Unix.cs
-/// (IPV6_V6ONLY=1 on every new AF_INET6 socket), and strace of .NET 10 on Linux (shared/reference/native-layer-notes.md).
+/// (IPV6_V6ONLY=1 on every new AF_INET6 socket), and strace of .NET 10.0.12 on Linux 6.18 (2026-11-27).
 /// </summary>
 public static class DotNetOptionMapping
 {

@@ -96,19 +96,19 @@ public abstract class ClaimTest(ITestOutputHelper output)
         if (expectation.Outcome == Expectation.NotApplicable)
         {
             var reason = $"does not apply on {os}: {expectation.Source}";
-            Record(new Observation(IdOf(type), fact.Layer.ToString(), Observation.Skipped, null, null, null, null, reason), output);
+            Record(type, new Observation(IdOf(type), fact.Layer.ToString(), Observation.Skipped, null, null, null, null, reason), output);
             Skip.If(true, reason);
         }
 
         return (fact.Layer, expectation);
     }
 
-    private void Record(Observation observation) => Record(observation, Output);
+    private void Record(Observation observation) => Record(GetType(), observation, Output);
 
-    private static void Record(Observation observation, ITestOutputHelper? output)
+    private static void Record(Type type, Observation observation, ITestOutputHelper? output)
     {
         // The hash of the body that ran, so that an observation made before the claim changed is shown as stale.
-        var hash = ClaimCatalog.All.Single(c => c.Id == observation.Claim).Variants.Single(v => v.Layer == observation.Layer).BodyHash;
+        var hash = ClaimCatalog.For(type).Variants.Single(v => v.Layer == observation.Layer).BodyHash;
         observation = observation with { BodyHash = hash };
         Run.Recorder.Record(observation);
         output?.WriteLine($"CLAIM {observation.Claim} [{observation.Layer}] {observation.Status}: "

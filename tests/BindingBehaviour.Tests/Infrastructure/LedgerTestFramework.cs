@@ -47,7 +47,7 @@ public sealed class LedgerTestFramework(IMessageSink messageSink) : XunitTestFra
             }
             catch (Exception e)
             {
-                // The run's verdict stays the tests'; .ci/descriptors.py fails on the missing file.
+                // The run's verdict stays the tests'; the CI judge (tools/BindingBehaviour.Ci) fails on the missing file.
                 DiagnosticMessageSink.OnMessage(new DiagnosticMessage($"The descriptor ledger could not be written: {e}"));
             }
 

@@ -78,15 +78,10 @@ internal static class Labels
         var current = cell.Current;
         if (current.Count == 0)
         {
-            lines.Add(cell.Observations.Count == 0 ? "not observed" : "no observation of the current claim body");
-            if (cell.Attestations.Count > 0)
-            {
-                lines.Add(Attested(cell.Attestations));
-            }
-            else if (cell.Verdict != Verdict.NotApplicable)
-            {
-                lines.Add("expected only");
-            }
+            var head = cell.Observations.Count == 0 ? "not observed" : "not observed in its current form";
+            lines.Add(cell.Attestations.Count > 0 ? $"{head} — {Attested(cell.Attestations)}"
+                : cell.Verdict == Verdict.NotApplicable ? head
+                : $"{head} — expected only");
 
             if (cell.DocumentedSnapshot is { } snapshot)
             {

@@ -115,28 +115,39 @@ internal static class WhyPage
         foreach (var variant in MergedResults.Layers(claim))
         {
             var cell = results.CellOf(claim, variant, Os.Linux);
-            var current = cell.Current.FirstOrDefault();
-            var run = current is { } r ? $"the Linux run {Markdown.Code(r.Run.Name)} (kernel {Markdown.Text(r.Run.Info.Kernel)})" : "no Linux run";
-            if (current?.Observation is not { Status: Observation.Observed, Detail: { } detail } observation || !detail.StartsWith(KernelDetailPrefix, StringComparison.Ordinal))
+            var tables = cell.Current.Where(o => o.Observation is { Status: Observation.Observed, Detail: { } detail } && detail.StartsWith(KernelDetailPrefix, StringComparison.Ordinal)).ToList();
+            if (tables.Count == 0)
             {
-                page.Paragraph($"**{variant.Layer}**: {Labels.Observed(cell)} ({run}). Expected: {Labels.Expected(cell.Expected)}.");
+                // Not observed, only skipped, or stale: what the cell says elsewhere in the docs, and the expectation.
+                page.Paragraph($"**{variant.Layer}** on Linux: {Labels.Observed(cell).Replace("\n", "; ", StringComparison.Ordinal)}. Expected: {Labels.Expected(cell.Expected)}.");
                 continue;
             }
 
-            page.Paragraph($"**{variant.Layer}**, observed by {run}: {Markdown.Code(observation.Outcome ?? "")} ({Labels.VerdictText(cell.Verdict)})");
-            var rows = detail[KernelDetailPrefix.Length..].Split("; ")
-                .Select(row => row.Split(": ", 2))
-                .Where(parts => parts.Length == 2)
-                .Select(parts => (IReadOnlyList<string>)[Markdown.Text(parts[0]), .. parts[1].Split(" | ").Select(Markdown.Code)])
-                .Where(row => row.Count == KernelColumns.Length)
-                .ToList();
-            if (rows.Count == 0)
+            foreach (var seen in tables)
             {
-                page.Paragraph($"The run recorded no entry: {Markdown.Text(detail)}");
-                continue;
+                var observation = seen.Observation;
+                page.Paragraph($"**{variant.Layer}**, observed by the run {Labels.RunLink(seen.Run, "")} (kernel {Markdown.Text(seen.Run.Info.Kernel)}): "
+                    + $"{Markdown.Code(observation.Outcome ?? "")} {Labels.Icon(seen.Verdict)} {Labels.VerdictText(seen.Verdict)}");
+                var rows = observation.Detail![KernelDetailPrefix.Length..].Split("; ")
+                    .Select(row => row.Split(": ", 2))
+                    .Where(parts => parts.Length == 2)
+                    .Select(parts => (IReadOnlyList<string>)[Markdown.Text(parts[0]), .. parts[1].Split(" | ").Select(Markdown.Code)])
+                    .Where(row => row.Count == KernelColumns.Length)
+                    .ToList();
+                if (rows.Count == 0)
+                {
+                    page.Paragraph($"The run recorded no entry: {Markdown.Text(observation.Detail)}");
+                    continue;
+                }
+
+                page.Table(KernelColumns, rows);
             }
 
-            page.Table(KernelColumns, rows);
+            foreach (var other in cell.Current.Except(tables).Concat(cell.StaleObservations))
+            {
+                page.Paragraph($"**{variant.Layer}**, the run {Labels.RunLink(other.Run, "")}: "
+                    + (other.Stale ? $"stale, not counted: saw {Markdown.Code(other.Answer)} before the claim's code changed" : Labels.ObservationText(other.Observation).Replace("\n", "; ", StringComparison.Ordinal)));
+            }
         }
     }
 

@@ -10,8 +10,8 @@ namespace BindingBehaviour.Probe.Doctor;
 /// Windows: GetExtendedTcpTable (TCP_TABLE_OWNER_PID_ALL) and GetExtendedUdpTable (UDP_TABLE_OWNER_PID) of iphlpapi, for
 /// AF_INET and AF_INET6, give every socket with its owning pid (Microsoft Learn, "GetExtendedTcpTable function",
 /// MIB_TCPROW_OWNER_PID, MIB_TCP6ROW_OWNER_PID, MIB_UDPROW_OWNER_PID, MIB_UDP6ROW_OWNER_PID). Ports are in network byte
-/// order in the low 16 bits of a DWORD. Written from those pages and not run here (no Windows on this machine; WINE runs
-/// the probe under Wine, whose iphlpapi implements both calls).
+/// order in the low 16 bits of a DWORD. Written from those pages; run here only under Wine 8 (the self-contained win-x64
+/// publish), whose iphlpapi implements both calls and reports pid 0 for sockets of Linux processes.
 /// </summary>
 [SupportedOSPlatform("windows")]
 public sealed unsafe partial class WindowsSocketTable : ISocketTable
@@ -71,6 +71,13 @@ public sealed unsafe partial class WindowsSocketTable : ISocketTable
 
     private static HeldSocket Held(Transport transport, IPEndPoint local, IPEndPoint? remote, string state, int pid)
     {
+        if (pid == 0)
+        {
+            // The System Idle Process owns no socket: 0 means that no owner was reported (Wine reports 0 for sockets of
+            // Linux processes).
+            return new HeldSocket(transport, local, remote, state, null, null, null, null, null, "the OS reports no owning process for it (pid 0)");
+        }
+
         string? name = null;
         string? note = pid == 4 ? "the System process: a kernel driver holds the port (HTTP.sys: netsh http show servicestate)" : null;
         try
