@@ -120,8 +120,8 @@ public sealed class AnswerPagesTests : IDisposable
         Row(page, "[AddressAlreadyInUse: address already in use](#address-already-in-use)")
             .Should().Equal("[AddressAlreadyInUse: address already in use](#address-already-in-use)", "EADDRINUSE 98 ✅", "WSAEADDRINUSE 10048 ✅", "EADDRINUSE 48 ◻", "bind", "2");
         var section = Section(page, "address-already-in-use");
-        Row(section, "Linux").Should().Equal("Linux", "`EADDRINUSE`", "98", "Address already in use", "✅ observed (`linux.json`)");
-        Row(section, "Windows").Should().Equal("Windows", "`WSAEADDRINUSE`", "10048", "Only one usage of each socket address is normally permitted.", "✅ observed (`windows.json`)");
+        Row(section, "Linux").Should().Equal("Linux", "`EADDRINUSE`", "98", "Address already in use", $"✅ observed (`{LinuxRun}`)");
+        Row(section, "Windows").Should().Equal("Windows", "`WSAEADDRINUSE`", "10048", "Only one usage of each socket address is normally permitted.", $"✅ observed (`{WindowsRun}`)");
         Row(section, "macOS").Should().Equal("macOS", "`EADDRINUSE`", "48", "Address already in use", "◻ documented, not observed");
         section.Should().Contain("### What to check first\n\n1. ")
             .And.Contain("Recipes that rest on claims producing it: [Title of share-nothing](recipes.md#share-nothing).");
@@ -141,16 +141,14 @@ public sealed class AnswerPagesTests : IDisposable
     {
         // A claim whose value holds a refusal on Linux and whose macOS expectation names another error.
         const string Mixed = "privileged-and-missing";
-        static ResultsFile WithMixed(ResultsFile file) => file with
-        {
-            Claims = [.. file.Claims, new ClaimDefinition(Mixed, "privileged-ports", "A value with a refusal inside.",
-                [Variant(Layer.Native, "599: bind:AccessDenied; 600: ok", "ok", NotAvailable, "Observe(value);")])],
-            Observations = file.Run.Os == "Linux"
-                ? [.. file.Observations, Observed(Mixed, Layer.Native, "599: bind:AccessDenied; 600: ok")]
-                : file.Observations,
-        };
-        WriteResults(_workspace.Results, "linux.json", WithMixed(Linux()));
-        WriteResults(_workspace.Results, "windows.json", WithMixed(Windows()));
+        var mixed = Hashed(new ClaimDefinition(Mixed, "privileged-ports", "A value with a refusal inside.",
+            [Variant(Layer.Native, "599: bind:AccessDenied; 600: ok", "ok", NotAvailable, "Observe(value);")]));
+        var catalog = Catalog();
+        WriteCatalog(_workspace.Results, catalog with { Claims = [.. catalog.Claims, mixed] });
+        var linux = Linux();
+        var observation = Observed(Mixed, Layer.Native, "599: bind:AccessDenied; 600: ok") with { BodyHash = mixed.Variants[0].BodyHash };
+        WriteResults(_workspace.Results, "linux.json", linux with { Observations = [.. linux.Observations, observation] });
+        WriteResults(_workspace.Results, "windows.json", Windows());
         _workspace.RenderOk();
         var page = _workspace.Read(Errors);
 

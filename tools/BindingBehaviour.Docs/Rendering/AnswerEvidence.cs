@@ -8,7 +8,7 @@ namespace BindingBehaviour.Docs.Rendering;
 internal sealed record ClaimRow(ClaimDefinition Claim, ClaimVariant Variant, IReadOnlyList<Cell> Cells);
 
 /// <summary>An error message an OS gave in a run: which run, the native code, the message.</summary>
-internal sealed record ObservedMessage(string RunFile, int Code, string Message);
+internal sealed record ObservedMessage(string RunName, int Code, string Message);
 
 
 /// <summary>
@@ -112,7 +112,7 @@ internal static partial class AnswerEvidence
                 && Outcome.ParseCode(outcome) is { } code && code.Error == error)
             .Select(o => new ObservedMessage(o.Run.Name, o.Observation.NativeCode!.Value, o.Observation.Message!.Trim()))
             .Distinct()
-            .OrderBy(m => m.Code).ThenBy(m => m.Message, StringComparer.Ordinal).ThenBy(m => m.RunFile, StringComparer.Ordinal),
+            .OrderBy(m => m.Code).ThenBy(m => m.Message, StringComparer.Ordinal).ThenBy(m => m.RunName, StringComparer.Ordinal),
     ];
 
     [GeneratedRegex(@"(?<![A-Za-z])[a-z]+:[A-Za-z]+")]

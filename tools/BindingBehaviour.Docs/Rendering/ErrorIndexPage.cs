@@ -110,7 +110,7 @@ internal static partial class ErrorIndexPage
         {
             return observed.Select(m => (IReadOnlyList<string>)
             [
-                Labels.OsName(os), name, m.Code.ToString(CultureInfo.InvariantCulture), Markdown.Text(m.Message), $"✅ observed (`{m.RunFile}`)",
+                Labels.OsName(os), name, m.Code.ToString(CultureInfo.InvariantCulture), Markdown.Text(m.Message), $"✅ observed (`{m.RunName}`)",
             ]);
         }
 
