@@ -48,7 +48,8 @@ internal sealed class LoadedMatrix
 
         _disagreements = new(() =>
         {
-            var predicted = MatrixFacts.Predictions(layout);
+            // Each export is judged by the model of the kernel that made it (LinuxBindModel.For), not the newest one.
+            var predicted = MatrixFacts.Predictions(layout, layout.Os == Os.Linux ? LinuxBindModel.For(machine?.Kernel) : BindModel.For(layout.Os));
             return [.. Enumerable.Range(0, rows.Count)
                 .Where(i => predicted[cells[i].Index].Code != rows[i].Outcome)
                 .Select(i => new Disagreement(cells[i], predicted[cells[i].Index].Code, rows[i].Outcome))];
@@ -176,6 +177,10 @@ internal static class MatrixFacts
     /// <summary>The model's prediction for every cell of a layout, by cell index (computed once per process).</summary>
     public static IReadOnlyList<CellOutcome> Predictions(MatrixLayout layout) => PredictionCache.GetValue(layout, l =>
         [.. l.Cells.Select(c => DotNetOptionMapping.Predict(l, c))]);
+
+    /// <summary>Another model's prediction for every cell (an older Linux kernel's); the newest model's comes from the cache.</summary>
+    public static IReadOnlyList<CellOutcome> Predictions(MatrixLayout layout, BindModel model) =>
+        ReferenceEquals(model, BindModel.For(layout.Os)) ? Predictions(layout) : [.. layout.Cells.Select(c => DotNetOptionMapping.Predict(model, layout, c))];
 
     /// <summary>The layout's cells by their TSV key (the nine columns before the outcome).</summary>
     public static IReadOnlyDictionary<string, MatrixCell> CellsByKey(MatrixLayout layout) => KeyCache.GetValue(layout, l =>

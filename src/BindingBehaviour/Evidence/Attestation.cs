@@ -121,6 +121,11 @@ public static partial class Attestations
                 Fail($"attestation \"{a.Id}\" names a claim without its layer, or a layer without its claim.");
             }
 
+            if (a.Layer is not null && !Enum.GetNames<Layer>().Contains(a.Layer, StringComparer.Ordinal))
+            {
+                Fail($"attestation \"{a.Id}\" names layer \"{a.Layer}\"; a claim's layer is written {string.Join(" or ", Enum.GetNames<Layer>())}.");
+            }
+
             if (string.IsNullOrWhiteSpace(a.Asserts) || string.IsNullOrWhiteSpace(a.Scenario) || string.IsNullOrWhiteSpace(a.Where))
             {
                 Fail($"attestation \"{a.Id}\" lacks its scenario, its place in the file or the outcome it asserts.");

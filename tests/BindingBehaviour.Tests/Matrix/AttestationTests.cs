@@ -60,7 +60,7 @@ public sealed class AttestationTests
 
         var claim = ClaimCatalog.All.SingleOrDefault(c => c.Id == attestation.Claim);
         claim.Should().NotBeNull($"{id} names claim \"{attestation.Claim}\"");
-        var variant = claim!.Variants.SingleOrDefault(v => string.Equals(v.Layer, attestation.Layer, StringComparison.OrdinalIgnoreCase));
+        var variant = claim!.Variants.SingleOrDefault(v => v.Layer == attestation.Layer);
         variant.Should().NotBeNull($"{id} names layer \"{attestation.Layer}\" of {attestation.Claim}");
         variant!.Expectations.Should().ContainKey(attestation.Os);
         variant.Expectations[attestation.Os].Accepts(attestation.Asserts).Should().BeTrue(
