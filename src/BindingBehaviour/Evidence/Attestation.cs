@@ -59,17 +59,7 @@ public static partial class Attestations
     /// <summary>Reads and validates an attestations file; any problem is one <see cref="ResultsFormatException"/> naming the file.</summary>
     public static AttestationsFile Read(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ResultsFormatException($"{path}: cannot be read: {e.Message}");
-        }
-
-        var file = ResultsJson.Deserialize<AttestationsFile>(text, path);
+        var file = ResultsJson.Deserialize<AttestationsFile>(ResultsJson.ReadText(path), path);
         Validate(file, path);
         return file;
     }

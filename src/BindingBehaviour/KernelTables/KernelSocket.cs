@@ -49,7 +49,10 @@ public sealed record KernelSocket(
     };
 
     /// <summary>The state by its kernel name (include/net/tcp_states.h; UDP uses the same numbers: 7 is an unconnected socket).</summary>
-    public string StateName => State switch
+    public string StateName => NameOfState(State);
+
+    /// <summary>A socket state's kernel name (include/net/tcp_states.h), as /proc/net and the iterators give its number.</summary>
+    public static string NameOfState(int state) => state switch
     {
         1 => "ESTABLISHED",
         2 => "SYN_SENT",
@@ -63,7 +66,7 @@ public sealed record KernelSocket(
         10 => "LISTEN",
         11 => "CLOSING",
         12 => "NEW_SYN_RECV",
-        _ => State.ToString(CultureInfo.InvariantCulture),
+        _ => state.ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary>The local end point: address and port.</summary>

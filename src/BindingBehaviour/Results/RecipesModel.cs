@@ -47,17 +47,7 @@ public static partial class RecipesJson
     /// <summary>Reads and validates a recipes file; any problem is one <see cref="ResultsFormatException"/> naming the file.</summary>
     public static RecipesFile Read(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ResultsFormatException($"{path}: cannot be read: {e.Message}");
-        }
-
-        var file = ResultsJson.Deserialize<RecipesFile>(text, path);
+        var file = ResultsJson.Deserialize<RecipesFile>(ResultsJson.ReadText(path), path);
         Validate(file, path);
         return file;
     }

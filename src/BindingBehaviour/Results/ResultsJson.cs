@@ -245,7 +245,8 @@ public static class ResultsJson
 
     // ---- shared -----------------------------------------------------------------------------------------------------
 
-    private static string ReadText(string path)
+    /// <summary>A file's text; a file that cannot be read is one <see cref="ResultsFormatException"/> naming it.</summary>
+    public static string ReadText(string path)
     {
         try
         {

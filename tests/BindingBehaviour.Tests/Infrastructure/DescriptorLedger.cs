@@ -287,7 +287,7 @@ public static class DescriptorLedger
 
                 var (local, loopback) = Endpoint(fields[1]);
                 var (remote, _) = Endpoint(fields[2]);
-                var state = table.StartsWith("tcp", StringComparison.Ordinal) ? TcpState(fields[3]) : null;
+                var state = table.StartsWith("tcp", StringComparison.Ordinal) ? BindingBehaviour.KernelTables.KernelSocket.NameOfState(int.Parse(fields[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture)) : null;
                 sockets.TryAdd(fields[9], new SocketEntry(table, local, remote, state, NetworkFacing: !loopback));
             }
         }
@@ -382,19 +382,4 @@ public static class DescriptorLedger
         return (new IPEndPoint(address, port).ToString(), loopback);
     }
 
-    private static string TcpState(string hex) => int.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture) switch
-    {
-        1 => "ESTABLISHED",
-        2 => "SYN_SENT",
-        3 => "SYN_RECV",
-        4 => "FIN_WAIT1",
-        5 => "FIN_WAIT2",
-        6 => "TIME_WAIT",
-        7 => "CLOSE",
-        8 => "CLOSE_WAIT",
-        9 => "LAST_ACK",
-        10 => "LISTEN",
-        11 => "CLOSING",
-        var other => other.ToString(CultureInfo.InvariantCulture),
-    };
 }
