@@ -89,7 +89,7 @@ public static class KernelTableReader
             return $"another OS: BPF iterators are a Linux kernel feature, and this is {otherOs}";
         }
 
-        if (Capabilities.Missing(procStatus) is { } capabilities)
+        if (LinuxCapabilities.Missing(procStatus) is { } capabilities)
         {
             return capabilities;
         }
@@ -197,7 +197,7 @@ internal sealed record CompiledIterators(string TcpObject, string UdpObject, Tim
 public sealed class KernelTablesUnavailableException(string reason) : Exception(reason);
 
 /// <summary>The effective capabilities of this process (CapEff in /proc/self/status) that loading an iterator needs.</summary>
-internal static class Capabilities
+internal static class LinuxCapabilities
 {
     private const int SysAdmin = 21, Perfmon = 38, Bpf = 39;
 

@@ -47,10 +47,9 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Linux, "bind:AddressNotAvailable", LinuxAfInet6 + ", __inet6_bind(): ipv6_chk_addr() finds no local address and nonlocal binding is off → -EADDRNOTAVAIL")]
     [Expect(Os.Windows, "bind:AddressNotAvailable", MicrosoftBind + ", WSAEADDRNOTAVAIL: not a valid local address")]
     [Expect(Os.OSX, "bind:AddressNotAvailable", XnuIn6Pcb + ", in6_pcbbind(): ifa_ifwithaddr() returns NULL → EADDRNOTAVAIL")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var socket = NativeSocket.Open(Transport.Udp, NotOurs);
         Observe(socket.Bind(NotOurs, 0));
     }
@@ -59,10 +58,9 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Linux, "bind:AddressNotAvailable", LinuxAfInet6 + ", __inet6_bind()")]
     [Expect(Os.Windows, "bind:AddressNotAvailable", MicrosoftBind + ", WSAEADDRNOTAVAIL")]
     [Expect(Os.OSX, "bind:AddressNotAvailable", XnuIn6Pcb + ", in6_pcbbind()")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         var clientEndPoint = new IPEndPoint(NotOurs, 0);
         using var client = new UdpClient(clientEndPoint.AddressFamily);
         Observe(BindingBehaviour.Managed.Try(Step.Bind, () => client.Client.Bind(clientEndPoint)));
@@ -80,14 +78,12 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     [Expect(Os.Linux, "ok", IpMan + ", IP_FREEBIND: \"allows binding to an IP address that is nonlocal or does not (yet) exist\"; " + LinuxAfInet + ", __inet_bind(): inet_can_nonlocal_bind()")]
     [Expect(Os.Windows, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); Winsock's ws2ipdef.h has no counterpart")]
     [Expect(Os.OSX, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); XNU bsd/netinet/in.h has none (FreeBSD's IP_BINDANY is not in macOS)")]
+    [Needs(Capability.FreeBind)]
+    [Sandbox(NetworkNamespace.New)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.FreeBind), "This OS has no IP_FREEBIND.");
-        var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability);
-
         // The probe's +freebind: setsockopt(SOL_IP, IP_FREEBIND, 1) before bind.
-        var run = sandbox.Probe("tcp 198.51.100.7:0 +freebind listen");
+        var run = Sandbox().Probe("tcp 198.51.100.7:0 +freebind listen");
         Observe(run[1].Outcome, run.Detail);
     }
 
@@ -95,14 +91,12 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     [Expect(Os.Linux, "ok", ".NET has no name for IP_FREEBIND, but SetRawSocketOption(0, 15, 1) reaches it; " + IpMan + ", IP_FREEBIND")]
     [Expect(Os.Windows, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); Winsock has no counterpart")]
     [Expect(Os.OSX, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); macOS has no counterpart")]
+    [Needs(Capability.FreeBind)]
+    [Sandbox(NetworkNamespace.New)]
     public void Managed()
     {
-        Require(NativeNumbers.Exists(NativeOption.FreeBind), "This OS has no IP_FREEBIND.");
-        var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability);
-
         // The probe's managed +freebind: socket.SetRawSocketOption(0, 15, BitConverter.GetBytes(1)), then Bind and Listen.
-        var run = sandbox.Probe("--layer managed tcp 198.51.100.7:0 +freebind listen");
+        var run = Sandbox().Probe("--layer managed tcp 198.51.100.7:0 +freebind listen");
         Observe(run[1].Outcome, run.Detail);
     }
 }
@@ -115,15 +109,13 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
     [Expect(Os.Linux, "ok", "include/uapi/linux/in6.h: IPV6_FREEBIND is 78; " + LinuxAfInet6 + ", __inet6_bind(): ipv6_can_nonlocal_bind() skips the local-address check")]
     [Expect(Os.Windows, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); Winsock has no counterpart")]
     [Expect(Os.OSX, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); XNU bsd/netinet6/in6.h has none")]
+    [Needs(Capability.V6FreeBind)]
+    [Needs(Capability.Ipv6Loopback)]
+    [Sandbox(NetworkNamespace.New)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.V6FreeBind), "This OS has no IPV6_FREEBIND.");
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-        var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability);
-
         // The probe's +freebind on an IPv6 socket: setsockopt(IPPROTO_IPV6, IPV6_FREEBIND, 1) before bind.
-        var run = sandbox.Probe("udp [2001:db8::7]:0 +freebind");
+        var run = Sandbox().Probe("udp [2001:db8::7]:0 +freebind");
         Observe(run[1].Outcome, run.Detail);
     }
 
@@ -131,15 +123,13 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
     [Expect(Os.Linux, "ok", ".NET has no name for IPV6_FREEBIND, but SetRawSocketOption(41, 78, 1) reaches it; " + LinuxAfInet6 + ", __inet6_bind()")]
     [Expect(Os.Windows, "n/a", "IPV6_FREEBIND is a Linux option; Winsock has no counterpart")]
     [Expect(Os.OSX, "n/a", "IPV6_FREEBIND is a Linux option; macOS has no counterpart")]
+    [Needs(Capability.V6FreeBind)]
+    [Needs(Capability.Ipv6Loopback)]
+    [Sandbox(NetworkNamespace.New)]
     public void Managed()
     {
-        Require(NativeNumbers.Exists(NativeOption.V6FreeBind), "This OS has no IPV6_FREEBIND.");
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-        var sandbox = LinuxSandbox.NewNetworkNamespace();
-        Require(sandbox.MissingCapability);
-
         // The probe's managed +freebind: socket.SetRawSocketOption(41, 78, BitConverter.GetBytes(1)), then Bind.
-        var run = sandbox.Probe("--layer managed udp [2001:db8::7]:0 +freebind");
+        var run = Sandbox().Probe("--layer managed udp [2001:db8::7]:0 +freebind");
         Observe(run[1].Outcome, run.Detail);
     }
 }

@@ -212,10 +212,9 @@ public sealed class Tcplistener_create_is_dual_mode(ITestOutputHelper output) : 
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetTcpListener + ", Create(): IPv6Any with Server.DualMode = true; " + Ipv6Man + ": a socket with IPV6_V6ONLY off also takes the IPv4 port, and " + LinuxInetConnectionSock + " refuses 0.0.0.0 beside a dual-stack listener")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftDualStack + ": a dual-stack wildcard reserves the port on both the IPv4 and IPv6 stacks, so a later IPv4 bind fails")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse | ok", "Sources disagree: " + XnuInPcb + ", in_pcbbind() refuses an IPv4 wildcard over a dual-stack [::] (golang/go listen_test.go: fails on darwin), but .NET's implicit SO_REUSEADDR on the IPv4 socket may let the BSD exact lookup pass it")]
+    [Needs(Capability.Ipv6, "this machine has no IPv6, so TcpListener.Create falls back to IPv4")]
     public void Managed()
     {
-        Require(Socket.OSSupportsIPv6, "this machine has no IPv6, so TcpListener.Create falls back to IPv4");
-
         using var dual = TcpListener.Create(0);
         dual.Start();
 
@@ -281,10 +280,9 @@ public sealed class Dotnet_ipv6_sockets_start_v6only(ITestOutputHelper output) :
     [Expect(Os.Linux, "IPV6_V6ONLY on, DualMode=False", DotNetSafeHandleUnix + ", CreateSocket: \"enable IPV6_V6ONLY by default for normal AF_INET6 sockets\"")]
     [Expect(Os.Windows, "IPV6_V6ONLY on, DualMode=False", MicrosoftDualStack + ": Windows already defaults to IPv6-only, so .NET has nothing to change")]
     [Expect(Os.OSX, "IPV6_V6ONLY on, DualMode=False", DotNetSafeHandleUnix + ", CreateSocket sets IPV6_V6ONLY=1 on every Unix")]
+    [Needs(Capability.Ipv6)]
     public void Managed()
     {
-        Require(Socket.OSSupportsIPv6, "this machine cannot create IPv6 sockets");
-
         using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
         ObserveValue($"IPV6_V6ONLY {RawOption.Read(socket, NativeOption.V6Only)}, DualMode={socket.DualMode}");
     }
@@ -338,10 +336,9 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
     [Expect(Os.Linux, Everywhere, DotNetUdpClient + ", UdpClient(IPEndPoint): CreateClientSocket() then _clientSocket.Bind(localEP), with nothing to dispose the socket when Bind throws; " + KestrelTransportOptions + ", CreateDefaultBoundListenSocket: new Socket(...) then listenSocket.Bind(endpoint), likewise")]
     [Expect(Os.Windows, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
     [Expect(Os.OSX, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
+    [Needs(Capability.ProcSelfFd)]
     public async Task Managed()
     {
-        Require(OperatingSystem.IsLinux(), "the claim counts the process's sockets in /proc/self/fd, which only Linux has");
-
         using var holder = new UdpClient(AddressFamily.InterNetwork);
         holder.Client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var taken = (IPEndPoint)holder.Client.LocalEndPoint!;

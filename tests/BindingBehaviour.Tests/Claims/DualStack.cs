@@ -18,10 +18,9 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict() via inet_rcv_saddr_equal(): a [::] socket without IPV6_V6ONLY matches every IPv4 address; " + LinuxBindWildcard + ", v6_any_v4_any: EADDRINUSE")]
     [Expect(Os.Windows, "ok", WineReuseaddrTest + ", tests_exclusive[14] (lines 2304-2308): a default AF_INET 0.0.0.0 binds beside a default dual-stack [::], an assertion that holds on Windows; it outweighs " + MicrosoftDualStack + " (the [::] reserves the IPv4 port too) and table 2 of " + MicrosoftReuseTables + " (two default wildcards: WSAEADDRINUSE). Wine's [::] only binds; that it listens here is not attested, and Wine's wildcard-and-loopback test shows no conflict added at listen")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the lookup for 0.0.0.0 finds the dual-stack [::] socket (INP_IPV4 set by tcp6_usr_bind in " + XnuTcpUsrreq + ") and refuses an AF_INET newcomer; " + GoListenTest + ": darwin fails")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var dual = NativeSocket.Open(Transport.Tcp, AddressFamily.InterNetworkV6);
         dual.Set(NativeOption.V6Only, 0).OrThrow("Clearing IPV6_V6ONLY");
         dual.Bind(IPAddress.IPv6Any, 0).OrThrow("The [::] bind");
@@ -35,10 +34,9 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", "DualMode = true clears IPV6_V6ONLY (" + DotNetSocket + "); " + LinuxInetConnectionSock + ", inet_bind_conflict(): the dual-stack listener overlaps 0.0.0.0")]
     [Expect(Os.Windows, "ok", WineReuseaddrTest + ", tests_exclusive[14]: a default 0.0.0.0 binds beside a default dual-stack [::] on Windows, against " + MicrosoftDualStack + "; .NET on Windows sets no option at Bind or Start")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the exact lookup (SO_REUSEADDR from " + DotNetPal + ") finds the dual-stack [::] socket, which has no SO_REUSEPORT, and the newcomer is AF_INET")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var dual = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
         dual.Bind(new IPEndPoint(IPAddress.IPv6Any, 0));
         dual.Listen();
@@ -56,10 +54,9 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): a dual-stack [::] overlaps 0.0.0.0; " + LinuxBindWildcard + ", v4_any_v6_any: EADDRINUSE")]
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + MicrosoftDualStack + " says the checks for a dual-stack wildcard bind \"must succeed on both\" stacks, and 0.0.0.0:P is taken (refused); " + WineReuseaddrTest + ", tests_exclusive[10], [11] and [14], asserted on Windows, show an AF_INET 0.0.0.0 acting as the more specific bind beside a dual-stack [::], which makes this order succeed too (ok), but no run tests this order")]
     [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() skips an existing AF_INET socket on INADDR_ANY when the newcomer is AF_INET6 (ok), while " + GoListenTest + " (darwin 11.3) says the second listen fails")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var ipv4 = NativeSocket.Open(Transport.Tcp, Any);
         ipv4.Bind(Any, 0).OrThrow("The 0.0.0.0 bind");
         ipv4.Listen().OrThrow("The 0.0.0.0 listen");
@@ -73,10 +70,9 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): the IPv4 socket is listening, so the implicit SO_REUSEADDR of " + DotNetPal + " does not help")]
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + MicrosoftDualStack + " (a dual-stack wildcard must find the port free in both stacks: refused) against " + WineReuseaddrTest + ", tests_exclusive[14], where the dual-stack [::] yields to 0.0.0.0 in the other order (ok)")]
     [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() lets an AF_INET6 wildcard in beside an AF_INET wildcard (ok); " + GoListenTest + " says darwin refuses")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var ipv4 = new TcpListener(IPAddress.Any, 0);
         ipv4.Start();
 
@@ -95,10 +91,9 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
     [Expect(Os.Linux, "ok", Ipv6Man + ", IPV6_V6ONLY: with it set, \"an IPv4 and an IPv6 application can bind to a single port at the same time\"; " + LinuxBindWildcard + ", v4_any_v6_any_only and v6_any_only_v4_any: 0")]
     [Expect(Os.Windows, "ok", MicrosoftDualStack + ": an IPV6_V6ONLY socket operates over IPv6 only, so it does not reserve the IPv4 port")]
     [Expect(Os.OSX, "ok", XnuIn6Pcb + ", in6_pcbbind() checks the IPv4 side only when IN6P_IPV6_V6ONLY is clear, and " + XnuInPcb + ", in_pcbbind() looks only at sockets with INP_IPV4")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         Outcome Ipv6First()
         {
             using var v6only = NativeSocket.Open(Transport.Tcp, AddressFamily.InterNetworkV6);
@@ -127,10 +122,9 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
     [Expect(Os.Linux, "ok", DotNetSafeSocketHandleUnix + ": .NET sets IPV6_V6ONLY on every new AF_INET6 socket, so TcpListener(IPv6Any) is IPv6-only; " + Ipv6Man)]
     [Expect(Os.Windows, "ok", MicrosoftDualStack + ": IPv6 sockets are IPv6-only by default, and .NET leaves it so")]
     [Expect(Os.OSX, "ok", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind() then ignores the IPv4 side")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         Outcome Ipv6First()
         {
             using var ipv6 = new TcpListener(IPAddress.IPv6Any, 0);
@@ -159,10 +153,9 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
     [Expect(Os.Linux, "ok", LinuxBindWildcard + ", v6_local_v4_local and v4_local_v6_local: 0; ::1 is not a v4-mapped address, so inet_rcv_saddr_equal() never matches it with IPv4")]
     [Expect(Os.Windows, "ok", GoListenTest + ": 127.0.0.1 and [::1] listen together on every OS tested; " + MicrosoftReuseTables + ": different explicit addresses do not conflict")]
     [Expect(Os.OSX, "ok", XnuIn6Pcb + ", in6_pcbbind() looks up ::1 among IPv6 sockets only; " + GoListenTest + ": darwin ok")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         Outcome Tcp()
         {
             using var ipv6 = NativeSocket.Open(Transport.Tcp, IPAddress.IPv6Loopback);
@@ -187,10 +180,9 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
     [Expect(Os.Linux, "ok", LinuxBindWildcard + ", v6_local_v4_local: 0; the options .NET adds change nothing between different addresses")]
     [Expect(Os.Windows, "ok", GoListenTest + ": 127.0.0.1 and [::1] listen together")]
     [Expect(Os.OSX, "ok", XnuIn6Pcb + ", in6_pcbbind(); " + GoListenTest + ": darwin ok")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         Outcome Tcp()
         {
             using var ipv6 = new TcpListener(IPAddress.IPv6Loopback, 0);
@@ -221,10 +213,9 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxBindWildcard + ", v6_v4mapped_local_v4_local: EADDRINUSE; " + LinuxAfInet6 + ", __inet6_bind() treats a mapped address as the IPv4 address")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[16] and [17] (lines 2314-2323): [::ffff:127.0.0.1] on a dual-stack socket and 127.0.0.1 refuse each other with WSAEADDRINUSE on Windows, in both orders (bound, not listening); as " + MicrosoftDualStack + " implies")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket is bound by in_pcbbind() as 127.0.0.1, which " + XnuInPcb + " then finds")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var mapped = NativeSocket.Open(Transport.Tcp, AddressFamily.InterNetworkV6);
         mapped.Set(NativeOption.V6Only, 0).OrThrow("Clearing IPV6_V6ONLY");
         mapped.Bind(MappedLoopback, 0).OrThrow("The [::ffff:127.0.0.1] bind");
@@ -238,10 +229,9 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxAfInet6 + ", __inet6_bind(): the mapped address is 127.0.0.1; the listener's state voids the implicit SO_REUSEADDR of " + DotNetPal)]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[16]: [::ffff:127.0.0.1] then 127.0.0.1 gives WSAEADDRINUSE on Windows; .NET on Windows adds no option")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind() binds 127.0.0.1; " + XnuInPcb + ", in_pcbbind() finds it and SO_REUSEADDR allows no exact duplicate")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var mapped = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
         mapped.Bind(new IPEndPoint(IPAddress.Loopback.MapToIPv6(), 0));
         mapped.Listen();
@@ -261,10 +251,9 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxBindWildcard + ", v6_v4mapped_any_v4_any: EADDRINUSE")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[15] (lines 2309-2313): a dual-stack socket on [::ffff:0.0.0.0] keeps a default 0.0.0.0 out with WSAEADDRINUSE on Windows (bound, not listening), unlike a dual-stack [::] (row 14)")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket goes to in_pcbbind() as 0.0.0.0, the IPv4 wildcard")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var mapped = NativeSocket.Open(Transport.Tcp, AddressFamily.InterNetworkV6);
         mapped.Set(NativeOption.V6Only, 0).OrThrow("Clearing IPV6_V6ONLY");
 
@@ -281,10 +270,9 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetSocket + ": a dual-mode socket maps an IPv4 end point with MapToIPv6(), so Bind(IPAddress.Any) binds [::ffff:0.0.0.0]; " + LinuxBindWildcard + ", v6_v4mapped_any_v4_any")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", DotNetSocket + " maps Any to ::ffff:0.0.0.0 on Windows too, and " + WineReuseaddrTest + ", tests_exclusive[15], shows that address keeping 0.0.0.0 out with WSAEADDRINUSE on Windows")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", DotNetSocket + " maps Any to ::ffff:0.0.0.0; " + XnuTcpUsrreq + ", tcp6_usr_bind() binds it as IPv4 0.0.0.0")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var dual = new Socket(SocketType.Stream, ProtocolType.Tcp);
         dual.Bind(new IPEndPoint(IPAddress.Any, 0));
         dual.Listen();
@@ -304,10 +292,9 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
     [Expect(Os.Linux, "ok", LinuxBindWildcard + ", v6_v4mapped_any_v6_any (IPV6_V6ONLY on the second): 0")]
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Uncertain: no Windows source says which stack a ::ffff:0.0.0.0 binding reserves")]
     [Expect(Os.OSX, "ok", XnuTcpUsrreq + ", tcp6_usr_bind() clears INP_IPV6 for a v4-mapped bind, and " + XnuIn6Pcb + ", in6_pcbbind() of a v6-only [::] looks only at IPv6 sockets")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         Outcome Scenario()
         {
             using var mapped = NativeSocket.Open(Transport.Tcp, AddressFamily.InterNetworkV6);
@@ -328,10 +315,9 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
     [Expect(Os.Linux, "ok", DotNetSocket + " binds IPAddress.Any on a dual-mode socket as ::ffff:0.0.0.0; a TcpListener(IPv6Any) is IPv6-only (" + DotNetSafeSocketHandleUnix + "); " + LinuxBindWildcard + ", v6_v4mapped_any_v6_any: 0")]
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Uncertain: " + DotNetSocket + " maps Any to ::ffff:0.0.0.0; what Winsock reserves for it is not documented")]
     [Expect(Os.OSX, "ok", XnuTcpUsrreq + ", tcp6_usr_bind() binds ::ffff:0.0.0.0 as IPv4 only; " + XnuIn6Pcb + ", in6_pcbbind() of the IPv6-only [::] ignores IPv4 sockets")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         var bound = "";
         Outcome Scenario()
         {
@@ -358,10 +344,9 @@ public sealed class V4_mapped_on_v6only_socket(ITestOutputHelper output) : Claim
     [Expect(Os.Linux, "bind:InvalidArgument", LinuxAfInet6 + ", __inet6_bind(): \"Binding to v4-mapped address on a v6-only socket makes no sense\" → -EINVAL")]
     [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable", "Sources disagree on the code: " + MicrosoftDualStack + " says any use of an IPv6-only socket with a v4-mapped address fails, without naming the error")]
     [Expect(Os.OSX, "bind:AddressNotAvailable", XnuTcpUsrreq + ", tcp6_usr_bind() maps only when IN6P_IPV6_V6ONLY is clear; otherwise " + XnuIn6Pcb + ", in6_pcbbind() finds no interface with ::ffff:127.0.0.1 (ifa_ifwithaddr) → EADDRNOTAVAIL")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var v6only = NativeSocket.Open(Transport.Tcp, AddressFamily.InterNetworkV6);
         v6only.Set(NativeOption.V6Only, 1).OrThrow("Setting IPV6_V6ONLY");
         Observe(v6only.Bind(MappedLoopback, 0));
@@ -371,10 +356,9 @@ public sealed class V4_mapped_on_v6only_socket(ITestOutputHelper output) : Claim
     [Expect(Os.Linux, "bind:InvalidArgument", DotNetSafeSocketHandleUnix + " makes an AF_INET6 socket IPv6-only; " + LinuxAfInet6 + ", __inet6_bind() → -EINVAL")]
     [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable", "Sources disagree on the code: " + MicrosoftDualStack + " says the bind fails, without naming the error")]
     [Expect(Os.OSX, "bind:AddressNotAvailable", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind(): no interface has ::ffff:127.0.0.1")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var ipv6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
         Observe(BindingBehaviour.Managed.Try(Step.Bind, () => ipv6.Bind(new IPEndPoint(MappedLoopback, 0))),
             $"DualMode = {ipv6.DualMode}");
@@ -392,10 +376,9 @@ public sealed class Ipv6_only_default(ITestOutputHelper output) : ClaimTest(outp
     [Expect(Os.Linux, FollowsSysctl, Ipv6Man + ", IPV6_V6ONLY: \"The default value for this flag is defined by the contents of the file /proc/sys/net/ipv6/bindv6only\" (0 unless changed)")]
     [Expect(Os.Windows, "1", MicrosoftDualStack + ": \"By default, an IPv6 socket created on Windows Vista and later only operates over the IPv6 protocol\"")]
     [Expect(Os.OSX, "0", "XNU bsd/netinet6/in6_proto.c: ip6_v6only = 0 (sysctl net.inet6.ip6.v6only)")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var ipv6 = NativeSocket.Open(Transport.Tcp, AddressFamily.InterNetworkV6);
         var v6only = ipv6.Get(NativeOption.V6Only)?.ToString() ?? "unreadable";
 
@@ -408,10 +391,9 @@ public sealed class Ipv6_only_default(ITestOutputHelper output) : ClaimTest(outp
     [Expect(Os.Linux, "DualMode=False", DotNetSafeSocketHandleUnix + ": \"enable IPV6_V6ONLY by default for normal AF_INET6 sockets\", whatever the sysctl says")]
     [Expect(Os.Windows, "DualMode=False", MicrosoftDualStack + ": Windows' own default is IPv6-only, and .NET does not change it")]
     [Expect(Os.OSX, "DualMode=False", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY on every AF_INET6 socket")]
+    [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
-        Require(AddressProbe.HasIpv6Loopback, AddressProbe.NoIpv6Loopback);
-
         using var ipv6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
         ObserveValue($"DualMode={ipv6.DualMode}");
     }
@@ -425,10 +407,9 @@ public sealed class Dotnet_socket_without_family_is_dual_mode(ITestOutputHelper 
     [Expect(Os.Linux, "InterNetworkV6 DualMode=True", DotNetSocket + ": Socket(SocketType, ProtocolType) uses InterNetworkV6 when OSSupportsIPv6, then sets DualMode = true where the OS supports dual mode")]
     [Expect(Os.Windows, "InterNetworkV6 DualMode=True", DotNetSocket + ": the constructor is the same on every OS")]
     [Expect(Os.OSX, "InterNetworkV6 DualMode=True", DotNetSocket + ": the constructor is the same on every OS")]
+    [Needs(Capability.Ipv6, "This machine has no IPv6, so .NET makes an IPv4 socket.")]
     public void Managed()
     {
-        Require(Socket.OSSupportsIPv6, "This machine has no IPv6, so .NET makes an IPv4 socket.");
-
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         ObserveValue($"{socket.AddressFamily} DualMode={socket.DualMode}");
     }

@@ -24,9 +24,9 @@ public sealed class Kernel_tables_per_protocol(ITestOutputHelper output) : Claim
     [Expect(Os.Linux, Apart, Source)]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
     [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Needs(Capability.KernelTables)]
     public void Native()
     {
-        Require(KernelTableReader.WhyUnavailable);
         using var session = KernelTableReader.Open();
         var seen = KernelTableEvidence.Empty;
         Ports.RetryWhileTaken(() =>
@@ -51,9 +51,9 @@ public sealed class Kernel_tables_per_protocol(ITestOutputHelper output) : Claim
     [Expect(Os.Linux, Apart, Source + "; the SO_REUSEADDR " + DotNetPal + " sets at a TCP Bind moves no socket to another table")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
     [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Needs(Capability.KernelTables)]
     public void Managed()
     {
-        Require(KernelTableReader.WhyUnavailable);
         using var session = KernelTableReader.Open();
         var seen = KernelTableEvidence.Empty;
         Ports.RetryWhileTaken(() =>
@@ -100,10 +100,10 @@ public sealed class Kernel_tables_per_network_namespace(ITestOutputHelper output
         NetworkNamespacesMan + "; " + LinuxUdp + ": sock_net() is recorded in every socket (struct sock_common skc_net), and seq_sk_match() lists a socket only when net_eq(sock_net(sk), seq_file_net(seq)), the namespace the iterator was opened in (kernel/bpf/bpf_iter.c, bpf_iter_init_seq_net(): current->nsproxy->net_ns)")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
     [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Needs(Capability.KernelTables)]
+    [Needs(Capability.NetworkNamespaceThread)]
     public void Native()
     {
-        Require(KernelTableReader.WhyUnavailable);
-        Require(NetworkNamespaceThread.MissingCapability);
         using var session = KernelTableReader.Open();
         using var here = NativeSocket.Open(Transport.Udp, Loopback);
         here.Bind(Loopback, 0).OrThrow("The bind here");
@@ -148,9 +148,9 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
         + LinuxInetConnectionSock + " and " + LinuxUdp + " read these per-socket fields in their conflict checks")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
     [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Needs(Capability.KernelTables)]
     public void Native()
     {
-        Require(KernelTableReader.WhyUnavailable);
         using var session = KernelTableReader.Open();
         using var tcp = NativeListening(Transport.Tcp, reuseAddress: false);
         using var tcpReuse = NativeListening(Transport.Tcp, reuseAddress: true);
@@ -165,9 +165,9 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
         DotNetPal + ", SystemNative_Bind sets SO_REUSEADDR when the socket's protocol is TCP, and SystemNative_SetSockOpt makes SocketOptionName.ReuseAddress set both SO_REUSEPORT and SO_REUSEADDR; Linux net/core/sock.c, sk_setsockopt() stores them in sk_reuse and sk_reuseport")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
     [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Needs(Capability.KernelTables)]
     public void Managed()
     {
-        Require(KernelTableReader.WhyUnavailable);
         using var session = KernelTableReader.Open();
         using var tcp = ManagedListening(SocketType.Stream, ProtocolType.Tcp, reuseAddress: false);
         using var tcpReuse = ManagedListening(SocketType.Stream, ProtocolType.Tcp, reuseAddress: true);

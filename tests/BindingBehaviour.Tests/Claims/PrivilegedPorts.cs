@@ -20,10 +20,9 @@ public sealed class Root_binds_below_1024(ITestOutputHelper output) : ClaimTest(
     [Expect(Os.Linux, "ok", IpMan + ": only a process with CAP_NET_BIND_SERVICE \"may bind(2) to these sockets\", and root has it; " + LinuxAfInet + ", __inet_bind() checks inet_port_requires_bind_service() against ns_capable()")]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): a port below IPPORT_RESERVED needs PRIV_NETINET_RESERVEDPORT, which root holds")]
+    [Needs(Capability.Root)]
     public void Native()
     {
-        Require(Environment.IsPrivilegedProcess, "this process is not root (on Windows: not elevated)");
-
         Observe(Privileged.FirstNotTaken(Privileged.Below(1024), port =>
         {
             using var socket = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -35,10 +34,9 @@ public sealed class Root_binds_below_1024(ITestOutputHelper output) : ClaimTest(
     [Expect(Os.Linux, "ok", IpMan + ": CAP_NET_BIND_SERVICE, which root has; .NET adds no check of its own")]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): root holds PRIV_NETINET_RESERVEDPORT")]
+    [Needs(Capability.Root)]
     public void Managed()
     {
-        Require(Environment.IsPrivilegedProcess, "this process is not root (on Windows: not elevated)");
-
         Observe(Privileged.FirstNotTaken(Privileged.Below(1024), port =>
         {
             using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -55,9 +53,9 @@ public sealed class Unprivileged_refused_below_1024_on_loopback(ITestOutputHelpe
     [Expect(Os.Linux, "bind:AccessDenied", IpMan + ": ports below 1024 need CAP_NET_BIND_SERVICE; " + IpSysctl + ", ip_unprivileged_port_start (default 1024); " + LinuxAfInet + ", __inet_bind() returns -EACCES before any conflict check")]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
     [Expect(Os.OSX, "bind:AccessDenied", XnuInPcb + ", in_pcbbind(): under XNU_TARGET_OS_OSX a port below IPPORT_RESERVED on a non-wildcard address needs PRIV_NETINET_RESERVEDPORT, else EACCES")]
+    [Needs(Capability.BindAsNobody)]
     public void Native()
     {
-        Require(Unprivileged.MissingCapability);
         var start = Privileged.FirstUnprivilegedPort();
         Require(start > 1, $"net.ipv4.ip_unprivileged_port_start is {start}: no port is privileged here");
 
@@ -74,9 +72,9 @@ public sealed class Unprivileged_wildcard_below_1024(ITestOutputHelper output) :
     [Expect(Os.Linux, "bind:AccessDenied", LinuxAfInet + ", __inet_bind(): inet_port_requires_bind_service() looks at the port only, not the address; " + IpMan)]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): the reserved-port check applies only when sin_addr != INADDR_ANY (macOS 10.14 and later); zameermanji.com \"Binding to privileged ports without root on macOS\" (2024)")]
+    [Needs(Capability.BindAsNobody)]
     public void Native()
     {
-        Require(Unprivileged.MissingCapability);
         var start = Privileged.FirstUnprivilegedPort();
         Require(start > 1, $"net.ipv4.ip_unprivileged_port_start is {start}: no port is privileged here");
 
@@ -93,9 +91,9 @@ public sealed class Unprivileged_binds_from_the_first_unprivileged_port(ITestOut
     [Expect(Os.Linux, "ok", IpSysctl + ", ip_unprivileged_port_start: \"This is a per-namespace sysctl. It defines the first unprivileged port in the network namespace\"; " + LinuxAfInet + ", inet_port_requires_bind_service()")]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): only ports below IPPORT_RESERVED (1024) are checked")]
+    [Needs(Capability.BindAsNobody)]
     public void Native()
     {
-        Require(Unprivileged.MissingCapability);
         var start = Math.Max(1, Privileged.FirstUnprivilegedPort());
 
         Observe(Privileged.FirstNotTaken(Enumerable.Range(start, 50), port => Unprivileged.Bind(Transport.Tcp, Loopback, port)),

@@ -254,10 +254,11 @@ public sealed class Restart_with_reuseport_on_both_listeners(ITestOutputHelper o
     [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_bind_conflict(): sk_reuseport on both and (sk2->sk_state == TCP_TIME_WAIT || uid_eq(...)) passes; " + SocketMan + ", SO_REUSEPORT")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): SO_REUSEPORT makes the lookup exact, which skips TIME_WAIT PCBs; the Mecki answer: rebinding over TIME_WAIT needs SO_REUSEADDR on the new socket or SO_REUSEPORT on both")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
         using var old = NativeSocket.Open(Transport.Tcp, Loopback);
-        Require(old.Set(NativeOption.ReusePort).Succeeded, "this OS has no SO_REUSEPORT");
+        old.Set(NativeOption.ReusePort).OrThrow("Setting SO_REUSEPORT");
         old.Bind(Loopback, 0).OrThrow("The old listener's bind");
         old.Listen().OrThrow("The old listen");
         var address = old.LocalEndPoint;

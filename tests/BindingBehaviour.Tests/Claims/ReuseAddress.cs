@@ -233,10 +233,9 @@ public sealed class Reuseaddr_and_reuseport_do_not_mix(ITestOutputHelper output)
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): neither (sk_reuse on both) nor (sk_reuseport on both) holds")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the newcomer's SO_REUSEPORT is ANDed with the first socket's options, which hold only SO_REUSEADDR")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         using var reuseAddress = NativeSocket.Open(Transport.Udp, Loopback);
         reuseAddress.Set(NativeOption.ReuseAddress).OrThrow("Setting SO_REUSEADDR");
         reuseAddress.Bind(Loopback, 0).OrThrow("The first bind");

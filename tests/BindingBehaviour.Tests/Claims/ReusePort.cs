@@ -19,10 +19,9 @@ public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(outp
     [Expect(Os.Linux, "ok", SocketMan + ", SO_REUSEPORT: \"Permits multiple AF_INET or AF_INET6 sockets to be bound to an identical socket address\" when every socket sets it and they share an effective UID")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): an exact duplicate passes when reuseport & t->so_options, i.e. SO_REUSEPORT on both; FreeBSD getsockopt(2): \"allows completely duplicate bindings by multiple processes if they all set SO_REUSEPORT\"")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         Outcome Udp()
         {
             using var first = NativeSocket.Open(Transport.Udp, Loopback);
@@ -85,10 +84,9 @@ public sealed class Reuseport_only_on_the_newcomer(ITestOutputHelper output) : C
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", SocketMan + ", SO_REUSEPORT: \"This option must be set on each socket (including the first socket)\"; " + LinuxUdp + ", udp_lib_lport_inuse()")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): reuseport & t->so_options is 0 because the first socket lacks SO_REUSEPORT; Stack Overflow 14388707 (Mecki): \"as long as all prior bound sockets also had SO_REUSEPORT set\"")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         using var plain = NativeSocket.Open(Transport.Udp, Loopback);
         plain.Bind(Loopback, 0).OrThrow("The first bind");
 
@@ -119,10 +117,9 @@ public sealed class Reuseport_set_after_bind(ITestOutputHelper output) : ClaimTe
     [Expect(Os.Linux, "ok", "Finding, measured here on Linux 6.18 (UDP and TCP): " + SocketMan + " says SO_REUSEPORT \"must be set on each socket (including the first socket) prior to calling bind(2)\", but " + LinuxUdp + ", udp_lib_lport_inuse() and " + LinuxInetConnectionSock + ", inet_bind_conflict() read sk2->sk_reuseport at the newcomer's bind")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, "ok", "Derived, not run: " + XnuInPcb + ", in_pcbbind() tests t->inp_socket->so_options when the newcomer binds, so the first socket's late SO_REUSEPORT counts")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         Outcome Udp()
         {
             using var first = NativeSocket.Open(Transport.Udp, Loopback);
@@ -155,10 +152,9 @@ public sealed class Reuseport_wildcard_and_specific(ITestOutputHelper output) : 
     [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEPORT on both with the same UID is no conflict, even against a listener; " + LinuxBindWildcard + ", v4_any_v4_local.reuseport: 0")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): SO_REUSEPORT on the newcomer makes the lookup exact, so 0.0.0.0 is not even found")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         using var wildcard = NativeSocket.Open(Transport.Tcp, Any);
         wildcard.Set(NativeOption.ReusePort).OrThrow("Setting SO_REUSEPORT");
         wildcard.Bind(Any, 0).OrThrow("The wildcard bind");
@@ -198,10 +194,9 @@ public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) 
     [Expect(Os.Linux, LoadSpread.EverySocket, SocketMan + ", SO_REUSEPORT: for TCP it improves accept(2) load distribution by giving each thread its own listener; the pick is a hash of the 4-tuple (net/core/sock_reuseport.c, reuseport_select_sock())")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, LoadSpread.OneSocket, "Stack Overflow 14388707 (Mecki) and libuv test-udp-reuseport.c: BSD and macOS SO_REUSEPORT shares a port without balancing; " + XnuInPcb + ", in_pcblookup_hash() returns the first listener that matches")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         using var first = NativeSocket.Open(Transport.Tcp, Loopback);
         first.Set(NativeOption.ReusePort).OrThrow("Setting SO_REUSEPORT");
         first.Bind(Loopback, 0).OrThrow("The first bind");
@@ -252,10 +247,9 @@ public sealed class Reuseport_spreads_udp_datagrams(ITestOutputHelper output) : 
     [Expect(Os.Linux, LoadSpread.EverySocket, SocketMan + ", SO_REUSEPORT: for UDP it \"can provide better distribution of incoming datagrams to multiple processes (or threads)\"; " + LinuxUdp + ", udp4_lib_lookup2() picks a group member with reuseport_select_sock() from a hash of the 4-tuple")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, LoadSpread.OneSocket, XnuUdpUsrreq + ", udp_input(): a unicast datagram goes to the one socket in_pcblookup_hash() returns (\"This really ought to be done for unicast datagrams as well\" is said of delivering to all); libuv test-udp-reuseport.c expects no balancing outside Linux/FreeBSD")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         using var first = NativeSocket.Open(Transport.Udp, Loopback);
         first.Set(NativeOption.ReusePort).OrThrow("Setting SO_REUSEPORT");
         first.Bind(Loopback, 0).OrThrow("The first bind");
@@ -298,10 +292,9 @@ public sealed class Reuseport_flow_sticks(ITestOutputHelper output) : ClaimTest(
     [Expect(Os.Linux, LoadSpread.OneSocket, LinuxUdp + ", udp4_lib_lookup2(): the member is chosen from udp_ehashfn() of the addresses and ports, so one source always hashes to one socket")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, LoadSpread.OneSocket, XnuUdpUsrreq + ", udp_input(): without balancing every unicast datagram goes to one socket anyway")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ReusePort), "This OS has no SO_REUSEPORT.");
-
         using var first = NativeSocket.Open(Transport.Udp, Loopback);
         first.Set(NativeOption.ReusePort).OrThrow("Setting SO_REUSEPORT");
         first.Bind(Loopback, 0).OrThrow("The first bind");

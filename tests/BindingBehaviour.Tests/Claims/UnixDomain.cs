@@ -17,9 +17,9 @@ public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : Cla
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ", EADDRINUSE: \"the filesystem socket object already exists\"; " + LinuxAfUnix + ", unix_bind_bsd() creates the file with mknod, which fails when it exists")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": a bound path is a file on disk (a reparse point) that must not exist yet")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the vnode exists, so EADDRINUSE")]
+    [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         using var file = new UnixSocketFile();
         using var first = NativeUnixSocket.Open();
         first.Bind(file.Path).OrThrow("The first bind");
@@ -33,9 +33,9 @@ public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : Cla
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ", EADDRINUSE for an existing socket file; .NET binds the UnixDomainSocketEndPoint's path unchanged")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the path must not exist yet")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): EADDRINUSE for an existing vnode")]
+    [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         using var file = new UnixSocketFile();
         using var first = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         first.Bind(new UnixDomainSocketEndPoint(file.Path));
@@ -54,9 +54,9 @@ public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : C
     [Expect(Os.Linux, "file present after close", UnixMan + ": binding a filename \"creates a socket in the filesystem that must be deleted by the caller when it is no longer needed (using unlink(2))\"")]
     [Expect(Os.Windows, "file present after close", MicrosoftAfUnix + ": the socket file stays until it is deleted")]
     [Expect(Os.OSX, "file present after close", XnuUipcUsrreq + ": unp_bind() creates a VSOCK vnode and unp_detach() releases it without unlinking the name")]
+    [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         using var file = new UnixSocketFile();
         using (var socket = NativeUnixSocket.Open())
         {
@@ -71,9 +71,9 @@ public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : C
     [Expect(Os.Linux, "file gone after Dispose", DotNetSocket + ", DoBind: \"For UnixDomainSocketEndPoint, track the file to delete on Dispose\"; dotnet/runtime UnixDomainSocketEndPoint.cs, BoundFileName")]
     [Expect(Os.Windows, "file gone after Dispose", "dotnet/runtime UnixDomainSocketEndPoint.cs: BoundFileName and CreateBoundEndPoint() are shared by every OS, and " + DotNetSocket + " deletes it on Dispose")]
     [Expect(Os.OSX, "file gone after Dispose", DotNetSocket + ", DoBind and Dispose: the same managed code on every OS")]
+    [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         using var file = new UnixSocketFile();
         using (var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
@@ -93,9 +93,9 @@ public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : Clai
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ": EADDRINUSE when the filesystem socket object exists, whoever made it; " + LinuxAfUnix + ", unix_bind_bsd()")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the file must be deleted before the path can be bound again")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the old vnode still exists")]
+    [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         using var file = new UnixSocketFile();
         using (var old = NativeUnixSocket.Open())
         {
@@ -116,9 +116,9 @@ public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : Clai
     [Expect(Os.Linux, "ok", DotNetSocket + ": Dispose deletes the file the Socket bound, so nothing is left to block the path")]
     [Expect(Os.Windows, "ok", DotNetSocket + ": Dispose deletes the bound file on every OS")]
     [Expect(Os.OSX, "ok", DotNetSocket + ": Dispose deletes the bound file on every OS")]
+    [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         using var file = new UnixSocketFile();
         using (var old = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
@@ -139,9 +139,9 @@ public sealed class Unix_stale_path_refuses_connect(ITestOutputHelper output) : 
     [Expect(Os.Linux, "connect:ConnectionRefused", UnixMan + ", ECONNREFUSED: \"The remote address specified by connect(2) was not a listening socket\"; " + LinuxAfUnix + ", unix_find_bsd() finds the inode but no socket")]
     [Expect(Os.Windows, "connect:ConnectionRefused", MicrosoftAfUnix + ": connecting to a path nobody listens on fails like a refused TCP connect (WSAECONNREFUSED); unverified")]
     [Expect(Os.OSX, "connect:ConnectionRefused", XnuUipcUsrreq + ", unp_connect(): the vnode has no socket (v_socket == 0), so ECONNREFUSED")]
+    [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         using var file = new UnixSocketFile();
         using (var old = NativeUnixSocket.Open())
         {
@@ -164,9 +164,9 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
     [Expect(Os.Linux, Linux, UnixMan + ": \"Abstract sockets automatically disappear when all open references to the socket are closed\"; " + LinuxAfUnix + ", unix_bind_abstract()")]
     [Expect(Os.Windows, Linux + " | bind:InvalidArgument", "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses, while Wine's AF_UNIX notes say abstract sockets are not fully supported, matching Windows")]
     [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
+    [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         var name = UnixPaths.FreshAbstract();
 
         string whileBound;
@@ -191,9 +191,9 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
     [Expect(Os.Linux, Linux, UnixMan + ", abstract namespace; dotnet/runtime UnixDomainSocketEndPoint.cs: a path starting with '\\0' is abstract, is sent without a NUL terminator and has no file to delete")]
     [Expect(Os.Windows, Linux + " | bind:InvalidArgument", "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses; Wine's notes say Windows does not fully support them")]
     [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
+    [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
-        Require(Socket.OSSupportsUnixDomainSockets, "this OS has no AF_UNIX sockets");
         var name = new UnixDomainSocketEndPoint(UnixPaths.FreshAbstract());
 
         string whileBound;

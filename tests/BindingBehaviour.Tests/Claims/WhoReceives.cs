@@ -118,10 +118,11 @@ public sealed class Udp_reuseport_spreads_unicast(ITestOutputHelper output) : Cl
     [Expect(Os.Linux, "spread over both", SocketMan + ", SO_REUSEPORT: for UDP it distributes incoming datagrams evenly across the group; " + LinuxUdp + ", lookup_reuseport() picks by a hash of the 4-tuple; 40 source ports all hashing to one socket has odds below 1 in 10^11")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, OneOfThem, "Sources disagree on which socket: " + XnuUdpUsrreq + ", udp_input() gives a unicast datagram to one PCB (\"This really ought to be done for unicast datagrams as well\"); third-party notes say the last bound")]
+    [Needs(Capability.ReusePort)]
     public void Native()
     {
         using var first = NativeSocket.Open(Transport.Udp, Loopback);
-        Require(first.Set(NativeOption.ReusePort).Succeeded, "this OS has no SO_REUSEPORT");
+        first.Set(NativeOption.ReusePort).OrThrow("Setting SO_REUSEPORT");
         first.Bind(Loopback, 0).OrThrow("The first bind");
         using var second = NativeSocket.Open(Transport.Udp, Loopback);
         second.Set(NativeOption.ReusePort).OrThrow("SO_REUSEPORT on the second socket");
@@ -214,10 +215,9 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_mcast_deliver() clones the datagram to every matching socket; " + IpMan + ", IP_ADD_MEMBERSHIP")]
     [Expect(Os.Windows, "each socket got 5", MicrosoftMulticast)]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): on 0.0.0.0 SO_REUSEADDR allows no exact duplicate (it stands in for SO_REUSEPORT only when the bound address is a multicast group)")]
+    [Needs(Capability.LoopbackMulticast)]
     public void Native()
     {
-        Require(LoopbackMulticast.MissingCapability);
-
         using var first = NativeSocket.Open(Transport.Udp, Any);
         first.Set(NativeOption.ReuseAddress).OrThrow("SO_REUSEADDR on the first socket");
         first.Bind(Any, 0).OrThrow("The first bind");
@@ -245,10 +245,9 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_mcast_deliver() delivers to every matching socket")]
     [Expect(Os.Windows, "each socket got 5", MicrosoftMulticast)]
     [Expect(Os.OSX, "each socket got 5", XnuUdpUsrreq + ", udp_input(): \"Deliver a multicast or broadcast datagram to *all* sockets for which the local and remote addresses and ports match\"; .NET's ReuseAddress sets SO_REUSEPORT, which lets both bind")]
+    [Needs(Capability.LoopbackMulticast)]
     public void Managed()
     {
-        Require(LoopbackMulticast.MissingCapability);
-
         using var first = new UdpClient();
         first.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         first.Client.Bind(new IPEndPoint(IPAddress.Any, 0));
@@ -272,10 +271,9 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_rcv() hands RTCF_BROADCAST datagrams to __udp4_lib_mcast_deliver(), which delivers to every matching socket; " + IpMan + ": sending to a broadcast address needs SO_BROADCAST")]
     [Expect(Os.Windows, "each socket got 5", "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): every incoming broadcast datagram to a shared port goes to all sockets; unverified on Windows")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): SO_REUSEADDR allows no exact duplicate of 0.0.0.0:P without SO_REUSEPORT on both")]
+    [Needs(Capability.LoopbackBroadcast)]
     public void Native()
     {
-        Require(LoopbackBroadcast.MissingCapability);
-
         using var first = NativeSocket.Open(Transport.Udp, Any);
         first.Set(NativeOption.ReuseAddress).OrThrow("SO_REUSEADDR on the first socket");
         first.Bind(Any, 0).OrThrow("The first bind");
@@ -299,10 +297,9 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_mcast_deliver() delivers a broadcast to every matching socket")]
     [Expect(Os.Windows, "each socket got 5", "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): broadcast goes to all sockets on a shared port; unverified on Windows")]
     [Expect(Os.OSX, "each socket got 5", XnuUdpUsrreq + ", udp_input(): multicast and broadcast go to *all* matching sockets; .NET's ReuseAddress sets SO_REUSEPORT, which lets both bind")]
+    [Needs(Capability.LoopbackBroadcast)]
     public void Managed()
     {
-        Require(LoopbackBroadcast.MissingCapability);
-
         using var first = new UdpClient();
         first.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         first.Client.Bind(new IPEndPoint(IPAddress.Any, 0));

@@ -157,10 +157,9 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Linux, "ok", "lo holds 127.0.0.1/8, so the local routing table has \"local 127.0.0.0/8\" and " + LinuxAfInet + ", inet_bind() accepts every RTN_LOCAL address; two different addresses never overlap")]
     [Expect(Os.Windows, "ok", "Castwright issue #1346: binding 127.0.0.2 passes on windows-latest (no Microsoft page states it); " + MicrosoftReuseTables + ": sockets on different explicit addresses do not conflict")]
     [Expect(Os.OSX, "ok", "Runs only where lo0 has the alias 127.0.0.2 (otherwise " + XnuInPcb + ", in_pcbbind() gives EADDRNOTAVAIL and the claim skips); different addresses do not overlap in in_pcbbind()")]
+    [Needs(Capability.SecondLoopback)]
     public void Native()
     {
-        Require(AddressProbe.CanBind(SecondLoopback), "127.0.0.2 cannot be bound here (macOS lo0 has only 127.0.0.1 unless an alias is added).");
-
         Outcome Tcp()
         {
             using var first = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -186,10 +185,9 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Linux, "ok", LinuxAfInet + ", inet_bind(): 127.0.0.2 is local; the implicit SO_REUSEADDR of " + DotNetPal + " plays no part between different addresses")]
     [Expect(Os.Windows, "ok", "Castwright issue #1346 (windows-latest binds 127.0.0.2); " + MicrosoftReuseTables + ": different explicit addresses do not conflict")]
     [Expect(Os.OSX, "ok", "Runs only where lo0 has the alias 127.0.0.2; different addresses do not overlap in " + XnuInPcb + ", in_pcbbind()")]
+    [Needs(Capability.SecondLoopback)]
     public void Managed()
     {
-        Require(AddressProbe.CanBind(SecondLoopback), "127.0.0.2 cannot be bound here (macOS lo0 has only 127.0.0.1 unless an alias is added).");
-
         Outcome Tcp()
         {
             using var first = new TcpListener(IPAddress.Loopback, 0);

@@ -129,10 +129,9 @@ public sealed class Exclusiveaddruse_blocks_a_specific_bind(ITestOutputHelper ou
     [Expect(Os.Linux, "n/a", NoExclusiveAddressUse)]
     [Expect(Os.Windows, "bind:AccessDenied", MicrosoftReuseTables + ", table 2: Default/Specific after SO_EXCLUSIVEADDRUSE/Wildcard gives WSAEACCES (10013)")]
     [Expect(Os.OSX, "n/a", NoExclusiveAddressUse)]
+    [Needs(Capability.ExclusiveAddressUse)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ExclusiveAddressUse), "This OS has no SO_EXCLUSIVEADDRUSE.");
-
         using var exclusive = NativeSocket.Open(Transport.Udp, Any);
         exclusive.Set(NativeOption.ExclusiveAddressUse).OrThrow("Setting SO_EXCLUSIVEADDRUSE");
         exclusive.Bind(Any, 0).OrThrow("The exclusive bind");
@@ -166,10 +165,9 @@ public sealed class Exclusiveaddruse_with_reuseaddr(ITestOutputHelper output) : 
     [Expect(Os.Linux, "n/a", NoExclusiveAddressUse)]
     [Expect(Os.Windows, "setoption:InvalidArgument", WineReuseaddrTest + " (lines 2643-2666) asserts WSAEINVAL for the second option in either order on Windows (a TCP socket); arvidn/libtorrent#1981: it \"always fails ... with error 10022 even if I swap them\"; markqvist/Reticulum#278 and cesanta/mongoose#1550 report the same (no Microsoft page states it)")]
     [Expect(Os.OSX, "n/a", NoExclusiveAddressUse)]
+    [Needs(Capability.ExclusiveAddressUse)]
     public void Native()
     {
-        Require(NativeNumbers.Exists(NativeOption.ExclusiveAddressUse), "This OS has no SO_EXCLUSIVEADDRUSE.");
-
         using var socket = NativeSocket.Open(Transport.Udp, Loopback);
         Observe(Outcome.Sequence(
             () => socket.Set(NativeOption.ReuseAddress),

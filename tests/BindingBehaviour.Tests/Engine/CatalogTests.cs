@@ -97,4 +97,25 @@ public sealed class CatalogTests
             tests.Should().Contain($"{parts[0]}.{parts[1]}", $"{file} is a snapshot of a claim test that no longer exists");
         }
     }
+
+    /// <summary>What a body would call to find out about the machine instead of declaring it with [Needs] or [Sandbox].</summary>
+    private static readonly string[] CapabilityChecks =
+        ["Capabilities.", "MissingCapability", "WhyUnavailable", "Socket.OSSupports", "IsPrivilegedProcess", "OperatingSystem.Is"];
+
+    [Fact]
+    public void Claim_bodies_declare_what_they_need_instead_of_checking_it()
+    {
+        var checking = ClaimCatalog.All
+            .SelectMany(c => c.Variants.Select(v => (c.Id, v.Layer, v.Code)))
+            .SelectMany(v => CapabilityChecks.Where(check => v.Code.Contains(check, StringComparison.Ordinal)).Select(check => $"{v.Id} ({v.Layer}): {check}"))
+            .ToList();
+        checking.Should().BeEmpty("a claim declares its capabilities on its fact ([Needs], [Sandbox]), so they are checked before the body runs");
+
+        var undeclared = ClaimCatalog.ClaimClasses()
+            .SelectMany(x => x.Type.GetMethods().Where(m => m.GetCustomAttribute<ClaimFactAttribute>() is not null).Select(m => (x.Type, Method: m)))
+            .Where(x => ClaimCatalog.For(x.Type).Variants.Single(v => v.Layer == x.Method.GetCustomAttribute<ClaimFactAttribute>()!.Layer.ToString())
+                .Code.Contains("Sandbox()", StringComparison.Ordinal) != (x.Method.GetCustomAttribute<SandboxAttribute>() is not null))
+            .Select(x => $"{x.Type.Name}.{x.Method.Name}");
+        undeclared.Should().BeEmpty("a body that runs in Sandbox() declares it with [Sandbox], and a [Sandbox] is used by its body");
+    }
 }

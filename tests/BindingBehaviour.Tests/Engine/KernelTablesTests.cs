@@ -75,8 +75,8 @@ public sealed class KernelTablesTests(ITestOutputHelper output)
     public void CAP_BPF_with_CAP_PERFMON_is_enough_without_CAP_SYS_ADMIN()
     {
         const ulong bpfAndPerfmon = (1UL << 39) | (1UL << 38);
-        Capabilities.Missing($"Uid:\t1000\t1000\t1000\t1000\nCapEff:\t{bpfAndPerfmon:x16}\n").Should().BeNull();
-        Capabilities.Missing($"Uid:\t1000\t1000\t1000\t1000\nCapEff:\t{1UL << 39:x16}\n").Should().Contain("uid 1000");
+        LinuxCapabilities.Missing($"Uid:\t1000\t1000\t1000\t1000\nCapEff:\t{bpfAndPerfmon:x16}\n").Should().BeNull();
+        LinuxCapabilities.Missing($"Uid:\t1000\t1000\t1000\t1000\nCapEff:\t{1UL << 39:x16}\n").Should().Contain("uid 1000");
     }
 
     [SkippableFact]

@@ -5,7 +5,7 @@ using BindingBehaviour.Results;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-[assembly: BindingBehaviour.Tests.Infrastructure.NotApplicableFirst]
+[assembly: BindingBehaviour.Tests.Infrastructure.BeforeTheBody]
 
 namespace BindingBehaviour.Tests.Infrastructure;
 
@@ -45,7 +45,10 @@ public abstract class ClaimTest(ITestOutputHelper output)
             "the claim expects it on {0} ({1}){2}", HostOs.Require(), expectation.Source, detail is null ? "" : $"; {detail}");
     }
 
-    /// <summary>Skips, with the reason recorded for the docs, when this machine lacks what the claim needs.</summary>
+    /// <summary>
+    /// Skips, with the reason recorded for the docs, when the experiment itself finds this machine lacking (an option the
+    /// kernel refuses, say). What a claim needs before it starts is declared with <see cref="NeedsAttribute"/> instead.
+    /// </summary>
     protected void Require(bool capability, string reason, [CallerMemberName] string method = "")
     {
         if (capability)
@@ -58,9 +61,10 @@ public abstract class ClaimTest(ITestOutputHelper output)
         Skip.If(true, reason);
     }
 
-    /// <summary>Skips with <paramref name="missingCapability"/> as the reason when it is not null: what a probe of the machine said is missing.</summary>
-    protected void Require(string? missingCapability, [CallerMemberName] string method = "") =>
-        Require(missingCapability is null, missingCapability ?? "", method);
+    /// <summary>The environment this test declared with <see cref="SandboxAttribute"/>, already checked.</summary>
+    protected LinuxSandbox Sandbox([CallerMemberName] string method = "") =>
+        GetType().GetMethod(method)?.GetCustomAttribute<SandboxAttribute>()?.Build()
+        ?? throw new InvalidOperationException($"{GetType().Name}.{method} declares no [Sandbox].");
 
     private string Id => IdOf(GetType());
 
@@ -71,14 +75,24 @@ public abstract class ClaimTest(ITestOutputHelper output)
         ExpectationFor(GetType(), GetType().GetMethod(method), Output);
 
     /// <summary>
-    /// Skips a claim's test whose expectation on this OS is n/a before its body runs (<see cref="NotApplicableFirstAttribute"/>),
-    /// so that a claim that does not apply here never looks for another OS's tools or files on its way to the skip.
+    /// Runs before a claim's body (<see cref="BeforeTheBodyAttribute"/>): skips a test whose expectation on this OS is n/a,
+    /// so that a claim that does not apply here never looks for another OS's tools or files on its way to the skip, then
+    /// a test this machine lacks a declared capability or sandbox for.
     /// </summary>
-    internal static void SkipIfNotApplicable(MethodInfo method)
+    internal static void CheckBeforeTheBody(MethodInfo method)
     {
-        if (method.ReflectedType is { } type && type.IsSubclassOf(typeof(ClaimTest)) && method.GetCustomAttribute<ClaimFactAttribute>() is not null)
+        if (method.ReflectedType is not { } type || !type.IsSubclassOf(typeof(ClaimTest)) || method.GetCustomAttribute<ClaimFactAttribute>() is not { } fact)
         {
-            _ = ExpectationFor(type, method, output: null);
+            return;
+        }
+
+        _ = ExpectationFor(type, method, output: null);
+        var missing = method.GetCustomAttributes<NeedsAttribute>().Select(n => n.WhyMissing()).FirstOrDefault(m => m is not null)
+            ?? method.GetCustomAttribute<SandboxAttribute>()?.Build().MissingCapability;
+        if (missing is not null)
+        {
+            Record(type, new Observation(IdOf(type), fact.Layer.ToString(), Observation.Skipped, null, null, null, null, missing), output: null);
+            Skip.If(true, missing);
         }
     }
 
@@ -118,9 +132,9 @@ public abstract class ClaimTest(ITestOutputHelper output)
     }
 }
 
-/// <summary>Runs <see cref="ClaimTest.SkipIfNotApplicable"/> before every test method, ahead of the claim's own body.</summary>
+/// <summary>Runs <see cref="ClaimTest.CheckBeforeTheBody"/> before every test method, ahead of the claim's own body.</summary>
 [AttributeUsage(AttributeTargets.Assembly)]
-public sealed class NotApplicableFirstAttribute : BeforeAfterTestAttribute
+public sealed class BeforeTheBodyAttribute : BeforeAfterTestAttribute
 {
-    public override void Before(MethodInfo methodUnderTest) => ClaimTest.SkipIfNotApplicable(methodUnderTest);
+    public override void Before(MethodInfo methodUnderTest) => ClaimTest.CheckBeforeTheBody(methodUnderTest);
 }

@@ -156,7 +156,7 @@ public sealed class RecipeTests
     [SkippableFact]
     public void One_dual_mode_listener_accepts_IPv4_and_IPv6_clients()
     {
-        Skip.IfNot(Socket.OSSupportsIPv6 && AddressProbe.HasIpv6Loopback, "this machine has no IPv6 loopback");
+        Skip.IfNot(Socket.OSSupportsIPv6 && Capabilities.HasIpv6Loopback, "this machine has no IPv6 loopback");
 
         Socket? listener = null;
         for (var attempt = 0; listener is null && attempt < Ports.Attempts; attempt++)
