@@ -17,9 +17,14 @@ public sealed class Non_local_ipv4_address(ITestOutputHelper output) : ClaimTest
     private static readonly IPAddress NotOurs = IPAddress.Parse("198.51.100.7");
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressNotAvailable", IpMan + ", ERRORS: EADDRNOTAVAIL when the requested address is not local; " + LinuxAfInet + ", __inet_bind(): inet_addr_valid_or_nonlocal() is false for an address of no local route")]
-    [Expect(Os.Windows, "bind:AddressNotAvailable", MicrosoftBind + ", WSAEADDRNOTAVAIL: \"The requested address is not valid in its context\", for an address that is not a valid local IP address on this computer")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", XnuInPcb + ", in_pcbbind(): ifa_ifwithaddr() finds no interface with the address → EADDRNOTAVAIL")]
+    [Expect(Os.Linux, "bind:AddressNotAvailable",
+        IpMan + ", ERRORS: EADDRNOTAVAIL when the requested address is not local; " + LinuxAfInet + ", __inet_bind(): "
+            + "inet_addr_valid_or_nonlocal() is false for an address of no local route")]
+    [Expect(Os.Windows, "bind:AddressNotAvailable",
+        MicrosoftBind + ", WSAEADDRNOTAVAIL: \"The requested address is not valid in its context\", for an address "
+            + "that is not a valid local IP address on this computer")]
+    [Expect(Os.OSX, "bind:AddressNotAvailable",
+        XnuInPcb + ", in_pcbbind(): ifa_ifwithaddr() finds no interface with the address → EADDRNOTAVAIL")]
     public void Native()
     {
         using var socket = NativeSocket.Open(Transport.Tcp, NotOurs);
@@ -44,7 +49,9 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
     private static readonly IPAddress NotOurs = IPAddress.Parse("2001:db8::7");
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressNotAvailable", LinuxAfInet6 + ", __inet6_bind(): ipv6_chk_addr() finds no local address and nonlocal binding is off → -EADDRNOTAVAIL")]
+    [Expect(Os.Linux, "bind:AddressNotAvailable",
+        LinuxAfInet6 + ", __inet6_bind(): ipv6_chk_addr() finds no local address and nonlocal binding is off → "
+            + "-EADDRNOTAVAIL")]
     [Expect(Os.Windows, "bind:AddressNotAvailable", MicrosoftBind + ", WSAEADDRNOTAVAIL: not a valid local address")]
     [Expect(Os.OSX, "bind:AddressNotAvailable", XnuIn6Pcb + ", in6_pcbbind(): ifa_ifwithaddr() returns NULL → EADDRNOTAVAIL")]
     [Needs(Capability.Ipv6Loopback)]
@@ -71,13 +78,18 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
 // creates (LinuxSandbox, topic linux-environments): nothing binds a non-loopback address in this process's namespace.
 
 [Claim("ip-freebind", "addresses-not-yours",
-    "On Linux, IP_FREEBIND on one socket lets it bind and even listen on an IPv4 address the machine does not have (198.51.100.7); Windows and macOS have no such option.")]
+    "On Linux, IP_FREEBIND on one socket lets it bind and even listen on an IPv4 address the machine does not have "
+        + "(198.51.100.7); Windows and macOS have no such option.")]
 public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", IpMan + ", IP_FREEBIND: \"allows binding to an IP address that is nonlocal or does not (yet) exist\"; " + LinuxAfInet + ", __inet_bind(): inet_can_nonlocal_bind()")]
+    [Expect(Os.Linux, "ok",
+        IpMan + ", IP_FREEBIND: \"allows binding to an IP address that is nonlocal or does not (yet) exist\"; "
+            + LinuxAfInet + ", __inet_bind(): inet_can_nonlocal_bind()")]
     [Expect(Os.Windows, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); Winsock's ws2ipdef.h has no counterpart")]
-    [Expect(Os.OSX, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); XNU bsd/netinet/in.h has none (FreeBSD's IP_BINDANY is not in macOS)")]
+    [Expect(Os.OSX, "n/a",
+        "IP_FREEBIND is a Linux option (" + IpMan + "); XNU bsd/netinet/in.h has none (FreeBSD's IP_BINDANY is not in "
+            + "macOS)")]
     [Needs(Capability.FreeBind)]
     [Sandbox(NetworkNamespace.New)]
     public void Native()
@@ -106,7 +118,9 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
 public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", "include/uapi/linux/in6.h: IPV6_FREEBIND is 78; " + LinuxAfInet6 + ", __inet6_bind(): ipv6_can_nonlocal_bind() skips the local-address check")]
+    [Expect(Os.Linux, "ok",
+        "include/uapi/linux/in6.h: IPV6_FREEBIND is 78; " + LinuxAfInet6 + ", __inet6_bind(): ipv6_can_nonlocal_bind() "
+            + "skips the local-address check")]
     [Expect(Os.Windows, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); Winsock has no counterpart")]
     [Expect(Os.OSX, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); XNU bsd/netinet6/in6.h has none")]
     [Needs(Capability.V6FreeBind)]
@@ -120,7 +134,9 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", ".NET has no name for IPV6_FREEBIND, but SetRawSocketOption(41, 78, 1) reaches it; " + LinuxAfInet6 + ", __inet6_bind()")]
+    [Expect(Os.Linux, "ok",
+        ".NET has no name for IPV6_FREEBIND, but SetRawSocketOption(41, 78, 1) reaches it; " + LinuxAfInet6
+            + ", __inet6_bind()")]
     [Expect(Os.Windows, "n/a", "IPV6_FREEBIND is a Linux option; Winsock has no counterpart")]
     [Expect(Os.OSX, "n/a", "IPV6_FREEBIND is a Linux option; macOS has no counterpart")]
     [Needs(Capability.V6FreeBind)]
@@ -135,15 +151,24 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
 }
 
 [Claim("loopback-broadcast-address", "addresses-not-yours",
-    "Linux lets a UDP socket bind 127.255.255.255, the broadcast address of the loopback network, as if it were its own; macOS does not, and Windows is unsettled.")]
+    "Linux lets a UDP socket bind 127.255.255.255, the broadcast address of the loopback network, as if it were its "
+        + "own; macOS does not, and Windows is unsettled.")]
 public sealed class Loopback_broadcast_address(ITestOutputHelper output) : ClaimTest(output)
 {
     private static readonly IPAddress LoopbackBroadcast = IPAddress.Parse("127.255.255.255");
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", LinuxAfInet + ", inet_addr_valid_or_nonlocal(): RTN_BROADCAST addresses may be bound, and lo's 127.0.0.1/8 puts \"broadcast 127.255.255.255\" in the local table; libuv test-tcp-bind-error.c: \"It seems that Linux is broken here - bind succeeds\"")]
-    [Expect(Os.Windows, "ok | bind:AddressNotAvailable | bind:AccessDenied", "Sources disagree: " + MicrosoftBind + " gives WSAEACCES for a datagram bind to a broadcast address without SO_BROADCAST and WSAEADDRNOTAVAIL for a non-local one; no source says how Windows treats 127.255.255.255")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", "Derived, not run: " + XnuInPcb + ", in_pcbbind() needs ifa_ifwithaddr() to find the address, which matches a broadcast address only on an IFF_BROADCAST interface, and lo0 is not one")]
+    [Expect(Os.Linux, "ok",
+        LinuxAfInet + ", inet_addr_valid_or_nonlocal(): RTN_BROADCAST addresses may be bound, and lo's 127.0.0.1/8 "
+            + "puts \"broadcast 127.255.255.255\" in the local table; libuv test-tcp-bind-error.c: \"It seems that "
+            + "Linux is broken here - bind succeeds\"")]
+    [Expect(Os.Windows, "ok | bind:AddressNotAvailable | bind:AccessDenied",
+        "Sources disagree: " + MicrosoftBind + " gives WSAEACCES for a datagram bind to a broadcast address without "
+            + "SO_BROADCAST and WSAEADDRNOTAVAIL for a non-local one; no source says how Windows treats "
+            + "127.255.255.255")]
+    [Expect(Os.OSX, "bind:AddressNotAvailable",
+        "Derived, not run: " + XnuInPcb + ", in_pcbbind() needs ifa_ifwithaddr() to find the address, which matches a "
+            + "broadcast address only on an IFF_BROADCAST interface, and lo0 is not one")]
     public void Native()
     {
         using var socket = NativeSocket.Open(Transport.Udp, LoopbackBroadcast);
@@ -152,7 +177,9 @@ public sealed class Loopback_broadcast_address(ITestOutputHelper output) : Claim
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", LinuxAfInet + ", inet_addr_valid_or_nonlocal() accepts RTN_BROADCAST")]
-    [Expect(Os.Windows, "ok | bind:AddressNotAvailable | bind:AccessDenied", "Sources disagree: " + MicrosoftBind + " (WSAEACCES for broadcast without SO_BROADCAST, WSAEADDRNOTAVAIL for non-local)")]
+    [Expect(Os.Windows, "ok | bind:AddressNotAvailable | bind:AccessDenied",
+        "Sources disagree: " + MicrosoftBind + " (WSAEACCES for broadcast without SO_BROADCAST, WSAEADDRNOTAVAIL for "
+            + "non-local)")]
     [Expect(Os.OSX, "bind:AddressNotAvailable", "Derived, not run: " + XnuInPcb + ", in_pcbbind(): lo0 is no broadcast interface")]
     public void Managed()
     {

@@ -11,13 +11,25 @@ namespace BindingBehaviour.Tests.Claims;
 // Topic 4: when does an IPv6 socket also take the IPv4 port?
 
 [Claim("dual-stack-any-then-ipv4-any", "ipv4-ipv6-dual-stack",
-    "A dual-stack TCP listener on [::]:P (IPV6_V6ONLY off) also holds 0.0.0.0:P on Linux and macOS: an IPv4 server on 0.0.0.0:P is refused there. Windows lets the IPv4 server in beside it, as Wine's conformance test asserts on real Windows.")]
+    "A dual-stack TCP listener on [::]:P (IPV6_V6ONLY off) also holds 0.0.0.0:P on Linux and macOS: an IPv4 server on "
+        + "0.0.0.0:P is refused there. Windows lets the IPv4 server in beside it, as Wine's conformance test asserts "
+        + "on real Windows.")]
 public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict() via inet_rcv_saddr_equal(): a [::] socket without IPV6_V6ONLY matches every IPv4 address; " + LinuxBindWildcard + ", v6_any_v4_any: EADDRINUSE")]
-    [Expect(Os.Windows, "ok", WineReuseaddrTest + ", tests_exclusive[14] (lines 2304-2308): a default AF_INET 0.0.0.0 binds beside a default dual-stack [::], an assertion that holds on Windows; it outweighs " + MicrosoftDualStack + " (the [::] reserves the IPv4 port too) and table 2 of " + MicrosoftReuseTables + " (two default wildcards: WSAEADDRINUSE). Wine's [::] only binds; that it listens here is not attested, and Wine's wildcard-and-loopback test shows no conflict added at listen")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the lookup for 0.0.0.0 finds the dual-stack [::] socket (INP_IPV4 set by tcp6_usr_bind in " + XnuTcpUsrreq + ") and refuses an AF_INET newcomer; " + GoListenTest + ": darwin fails")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict() via inet_rcv_saddr_equal(): a [::] socket without "
+            + "IPV6_V6ONLY matches every IPv4 address; " + LinuxBindWildcard + ", v6_any_v4_any: EADDRINUSE")]
+    [Expect(Os.Windows, "ok",
+        WineReuseaddrTest + ", tests_exclusive[14] (lines 2304-2308): a default AF_INET 0.0.0.0 binds beside a default "
+            + "dual-stack [::], an assertion that holds on Windows; it outweighs " + MicrosoftDualStack + " (the [::] "
+            + "reserves the IPv4 port too) and table 2 of " + MicrosoftReuseTables + " (two default wildcards: "
+            + "WSAEADDRINUSE). Wine's [::] only binds; that it listens here is not attested, and Wine's "
+            + "wildcard-and-loopback test shows no conflict added at listen")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): the lookup for 0.0.0.0 finds the dual-stack [::] socket (INP_IPV4 set by "
+            + "tcp6_usr_bind in " + XnuTcpUsrreq + ") and refuses an AF_INET newcomer; " + GoListenTest
+            + ": darwin fails")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -31,9 +43,15 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", "DualMode = true clears IPV6_V6ONLY (" + DotNetSocket + "); " + LinuxInetConnectionSock + ", inet_bind_conflict(): the dual-stack listener overlaps 0.0.0.0")]
-    [Expect(Os.Windows, "ok", WineReuseaddrTest + ", tests_exclusive[14]: a default 0.0.0.0 binds beside a default dual-stack [::] on Windows, against " + MicrosoftDualStack + "; .NET on Windows sets no option at Bind or Start")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the exact lookup (SO_REUSEADDR from " + DotNetPal + ") finds the dual-stack [::] socket, which has no SO_REUSEPORT, and the newcomer is AF_INET")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        "DualMode = true clears IPV6_V6ONLY (" + DotNetSocket + "); " + LinuxInetConnectionSock
+            + ", inet_bind_conflict(): the dual-stack listener overlaps 0.0.0.0")]
+    [Expect(Os.Windows, "ok",
+        WineReuseaddrTest + ", tests_exclusive[14]: a default 0.0.0.0 binds beside a default dual-stack [::] on "
+            + "Windows, against " + MicrosoftDualStack + "; .NET on Windows sets no option at Bind or Start")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): the exact lookup (SO_REUSEADDR from " + DotNetPal + ") finds the dual-stack [::] "
+            + "socket, which has no SO_REUSEPORT, and the newcomer is AF_INET")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -47,13 +65,22 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
 }
 
 [Claim("ipv4-any-then-dual-stack-any", "ipv4-ipv6-dual-stack",
-    "The other order: with an IPv4 listener on 0.0.0.0:P, a dual-stack [::]:P is refused on Linux and Windows. On macOS the sources disagree.")]
+    "The other order: with an IPv4 listener on 0.0.0.0:P, a dual-stack [::]:P is refused on Linux and Windows. On "
+        + "macOS the sources disagree.")]
 public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): a dual-stack [::] overlaps 0.0.0.0; " + LinuxBindWildcard + ", v4_any_v6_any: EADDRINUSE")]
-    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + MicrosoftDualStack + " says the checks for a dual-stack wildcard bind \"must succeed on both\" stacks, and 0.0.0.0:P is taken (refused); " + WineReuseaddrTest + ", tests_exclusive[10], [11] and [14], asserted on Windows, show an AF_INET 0.0.0.0 acting as the more specific bind beside a dual-stack [::], which makes this order succeed too (ok), but no run tests this order")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() skips an existing AF_INET socket on INADDR_ANY when the newcomer is AF_INET6 (ok), while " + GoListenTest + " (darwin 11.3) says the second listen fails")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): a dual-stack [::] overlaps 0.0.0.0; " + LinuxBindWildcard
+            + ", v4_any_v6_any: EADDRINUSE")]
+    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse",
+        "Sources disagree: " + MicrosoftDualStack + " says the checks for a dual-stack wildcard bind \"must succeed on "
+            + "both\" stacks, and 0.0.0.0:P is taken (refused); " + WineReuseaddrTest + ", tests_exclusive[10], [11] "
+            + "and [14], asserted on Windows, show an AF_INET 0.0.0.0 acting as the more specific bind beside a "
+            + "dual-stack [::], which makes this order succeed too (ok), but no run tests this order")]
+    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+        "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() skips an existing AF_INET socket on INADDR_ANY when the "
+            + "newcomer is AF_INET6 (ok), while " + GoListenTest + " (darwin 11.3) says the second listen fails")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -67,9 +94,16 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): the IPv4 socket is listening, so the implicit SO_REUSEADDR of " + DotNetPal + " does not help")]
-    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + MicrosoftDualStack + " (a dual-stack wildcard must find the port free in both stacks: refused) against " + WineReuseaddrTest + ", tests_exclusive[14], where the dual-stack [::] yields to 0.0.0.0 in the other order (ok)")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() lets an AF_INET6 wildcard in beside an AF_INET wildcard (ok); " + GoListenTest + " says darwin refuses")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): the IPv4 socket is listening, so the implicit SO_REUSEADDR "
+            + "of " + DotNetPal + " does not help")]
+    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse",
+        "Sources disagree: " + MicrosoftDualStack + " (a dual-stack wildcard must find the port free in both stacks: "
+            + "refused) against " + WineReuseaddrTest + ", tests_exclusive[14], where the dual-stack [::] yields to "
+            + "0.0.0.0 in the other order (ok)")]
+    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+        "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() lets an AF_INET6 wildcard in beside an AF_INET wildcard "
+            + "(ok); " + GoListenTest + " says darwin refuses")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -88,9 +122,13 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
 public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", Ipv6Man + ", IPV6_V6ONLY: with it set, \"an IPv4 and an IPv6 application can bind to a single port at the same time\"; " + LinuxBindWildcard + ", v4_any_v6_any_only and v6_any_only_v4_any: 0")]
+    [Expect(Os.Linux, "ok",
+        Ipv6Man + ", IPV6_V6ONLY: with it set, \"an IPv4 and an IPv6 application can bind to a single port at the same "
+            + "time\"; " + LinuxBindWildcard + ", v4_any_v6_any_only and v6_any_only_v4_any: 0")]
     [Expect(Os.Windows, "ok", MicrosoftDualStack + ": an IPV6_V6ONLY socket operates over IPv6 only, so it does not reserve the IPv4 port")]
-    [Expect(Os.OSX, "ok", XnuIn6Pcb + ", in6_pcbbind() checks the IPv4 side only when IN6P_IPV6_V6ONLY is clear, and " + XnuInPcb + ", in_pcbbind() looks only at sockets with INP_IPV4")]
+    [Expect(Os.OSX, "ok",
+        XnuIn6Pcb + ", in6_pcbbind() checks the IPv4 side only when IN6P_IPV6_V6ONLY is clear, and " + XnuInPcb
+            + ", in_pcbbind() looks only at sockets with INP_IPV4")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -119,7 +157,9 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", DotNetSafeSocketHandleUnix + ": .NET sets IPV6_V6ONLY on every new AF_INET6 socket, so TcpListener(IPv6Any) is IPv6-only; " + Ipv6Man)]
+    [Expect(Os.Linux, "ok",
+        DotNetSafeSocketHandleUnix + ": .NET sets IPV6_V6ONLY on every new AF_INET6 socket, so TcpListener(IPv6Any) is "
+            + "IPv6-only; " + Ipv6Man)]
     [Expect(Os.Windows, "ok", MicrosoftDualStack + ": IPv6 sockets are IPv6-only by default, and .NET leaves it so")]
     [Expect(Os.OSX, "ok", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind() then ignores the IPv4 side")]
     [Needs(Capability.Ipv6Loopback)]
@@ -150,8 +190,12 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
 public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", LinuxBindWildcard + ", v6_local_v4_local and v4_local_v6_local: 0; ::1 is not a v4-mapped address, so inet_rcv_saddr_equal() never matches it with IPv4")]
-    [Expect(Os.Windows, "ok", GoListenTest + ": 127.0.0.1 and [::1] listen together on every OS tested; " + MicrosoftReuseTables + ": different explicit addresses do not conflict")]
+    [Expect(Os.Linux, "ok",
+        LinuxBindWildcard + ", v6_local_v4_local and v4_local_v6_local: 0; ::1 is not a v4-mapped address, so "
+            + "inet_rcv_saddr_equal() never matches it with IPv4")]
+    [Expect(Os.Windows, "ok",
+        GoListenTest + ": 127.0.0.1 and [::1] listen together on every OS tested; " + MicrosoftReuseTables
+            + ": different explicit addresses do not conflict")]
     [Expect(Os.OSX, "ok", XnuIn6Pcb + ", in6_pcbbind() looks up ::1 among IPv6 sockets only; " + GoListenTest + ": darwin ok")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
@@ -210,9 +254,16 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
     private static readonly IPAddress MappedLoopback = IPAddress.Parse("::ffff:127.0.0.1");
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxBindWildcard + ", v6_v4mapped_local_v4_local: EADDRINUSE; " + LinuxAfInet6 + ", __inet6_bind() treats a mapped address as the IPv4 address")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[16] and [17] (lines 2314-2323): [::ffff:127.0.0.1] on a dual-stack socket and 127.0.0.1 refuse each other with WSAEADDRINUSE on Windows, in both orders (bound, not listening); as " + MicrosoftDualStack + " implies")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket is bound by in_pcbbind() as 127.0.0.1, which " + XnuInPcb + " then finds")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxBindWildcard + ", v6_v4mapped_local_v4_local: EADDRINUSE; " + LinuxAfInet6 + ", __inet6_bind() treats a "
+            + "mapped address as the IPv4 address")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        WineReuseaddrTest + ", tests_exclusive[16] and [17] (lines 2314-2323): [::ffff:127.0.0.1] on a dual-stack "
+            + "socket and 127.0.0.1 refuse each other with WSAEADDRINUSE on Windows, in both orders (bound, not "
+            + "listening); as " + MicrosoftDualStack + " implies")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket is bound by in_pcbbind() as "
+            + "127.0.0.1, which " + XnuInPcb + " then finds")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -226,9 +277,15 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxAfInet6 + ", __inet6_bind(): the mapped address is 127.0.0.1; the listener's state voids the implicit SO_REUSEADDR of " + DotNetPal)]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[16]: [::ffff:127.0.0.1] then 127.0.0.1 gives WSAEADDRINUSE on Windows; .NET on Windows adds no option")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind() binds 127.0.0.1; " + XnuInPcb + ", in_pcbbind() finds it and SO_REUSEADDR allows no exact duplicate")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxAfInet6 + ", __inet6_bind(): the mapped address is 127.0.0.1; the listener's state voids the implicit "
+            + "SO_REUSEADDR of " + DotNetPal)]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        WineReuseaddrTest + ", tests_exclusive[16]: [::ffff:127.0.0.1] then 127.0.0.1 gives WSAEADDRINUSE on Windows; "
+            + ".NET on Windows adds no option")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuTcpUsrreq + ", tcp6_usr_bind() binds 127.0.0.1; " + XnuInPcb + ", in_pcbbind() finds it and SO_REUSEADDR "
+            + "allows no exact duplicate")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -242,15 +299,21 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
 }
 
 [Claim("v4-mapped-any-is-ipv4-any", "ipv4-ipv6-dual-stack",
-    "[::ffff:0.0.0.0]:P is the IPv4 wildcard: it keeps an IPv4 listener off 0.0.0.0:P. A .NET dual-mode socket bound to IPAddress.Any is bound exactly there.")]
+    "[::ffff:0.0.0.0]:P is the IPv4 wildcard: it keeps an IPv4 listener off 0.0.0.0:P. A .NET dual-mode socket bound "
+        + "to IPAddress.Any is bound exactly there.")]
 public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimTest(output)
 {
     private static readonly IPAddress MappedAny = IPAddress.Parse("::ffff:0.0.0.0");
 
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxBindWildcard + ", v6_v4mapped_any_v4_any: EADDRINUSE")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", WineReuseaddrTest + ", tests_exclusive[15] (lines 2309-2313): a dual-stack socket on [::ffff:0.0.0.0] keeps a default 0.0.0.0 out with WSAEADDRINUSE on Windows (bound, not listening), unlike a dual-stack [::] (row 14)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket goes to in_pcbbind() as 0.0.0.0, the IPv4 wildcard")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        WineReuseaddrTest + ", tests_exclusive[15] (lines 2309-2313): a dual-stack socket on [::ffff:0.0.0.0] keeps a "
+            + "default 0.0.0.0 out with WSAEADDRINUSE on Windows (bound, not listening), unlike a dual-stack [::] (row "
+            + "14)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket goes to in_pcbbind() as 0.0.0.0, "
+            + "the IPv4 wildcard")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -267,9 +330,14 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetSocket + ": a dual-mode socket maps an IPv4 end point with MapToIPv6(), so Bind(IPAddress.Any) binds [::ffff:0.0.0.0]; " + LinuxBindWildcard + ", v6_v4mapped_any_v4_any")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", DotNetSocket + " maps Any to ::ffff:0.0.0.0 on Windows too, and " + WineReuseaddrTest + ", tests_exclusive[15], shows that address keeping 0.0.0.0 out with WSAEADDRINUSE on Windows")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", DotNetSocket + " maps Any to ::ffff:0.0.0.0; " + XnuTcpUsrreq + ", tcp6_usr_bind() binds it as IPv4 0.0.0.0")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        DotNetSocket + ": a dual-mode socket maps an IPv4 end point with MapToIPv6(), so Bind(IPAddress.Any) binds "
+            + "[::ffff:0.0.0.0]; " + LinuxBindWildcard + ", v6_v4mapped_any_v4_any")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        DotNetSocket + " maps Any to ::ffff:0.0.0.0 on Windows too, and " + WineReuseaddrTest
+            + ", tests_exclusive[15], shows that address keeping 0.0.0.0 out with WSAEADDRINUSE on Windows")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        DotNetSocket + " maps Any to ::ffff:0.0.0.0; " + XnuTcpUsrreq + ", tcp6_usr_bind() binds it as IPv4 0.0.0.0")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -283,7 +351,8 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
 }
 
 [Claim("v4-mapped-any-leaves-ipv6-free", "ipv4-ipv6-dual-stack",
-    "[::ffff:0.0.0.0]:P holds no IPv6 address: an IPv6-only listener on [::]:P fits beside it. So a .NET dual-mode socket bound to IPAddress.Any serves IPv4 only.")]
+    "[::ffff:0.0.0.0]:P holds no IPv6 address: an IPv6-only listener on [::]:P fits beside it. So a .NET dual-mode "
+        + "socket bound to IPAddress.Any serves IPv4 only.")]
 public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : ClaimTest(output)
 {
     private static readonly IPAddress MappedAny = IPAddress.Parse("::ffff:0.0.0.0");
@@ -291,7 +360,9 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxBindWildcard + ", v6_v4mapped_any_v6_any (IPV6_V6ONLY on the second): 0")]
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Uncertain: no Windows source says which stack a ::ffff:0.0.0.0 binding reserves")]
-    [Expect(Os.OSX, "ok", XnuTcpUsrreq + ", tcp6_usr_bind() clears INP_IPV6 for a v4-mapped bind, and " + XnuIn6Pcb + ", in6_pcbbind() of a v6-only [::] looks only at IPv6 sockets")]
+    [Expect(Os.OSX, "ok",
+        XnuTcpUsrreq + ", tcp6_usr_bind() clears INP_IPV6 for a v4-mapped bind, and " + XnuIn6Pcb + ", in6_pcbbind() "
+            + "of a v6-only [::] looks only at IPv6 sockets")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -312,9 +383,14 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", DotNetSocket + " binds IPAddress.Any on a dual-mode socket as ::ffff:0.0.0.0; a TcpListener(IPv6Any) is IPv6-only (" + DotNetSafeSocketHandleUnix + "); " + LinuxBindWildcard + ", v6_v4mapped_any_v6_any: 0")]
-    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Uncertain: " + DotNetSocket + " maps Any to ::ffff:0.0.0.0; what Winsock reserves for it is not documented")]
-    [Expect(Os.OSX, "ok", XnuTcpUsrreq + ", tcp6_usr_bind() binds ::ffff:0.0.0.0 as IPv4 only; " + XnuIn6Pcb + ", in6_pcbbind() of the IPv6-only [::] ignores IPv4 sockets")]
+    [Expect(Os.Linux, "ok",
+        DotNetSocket + " binds IPAddress.Any on a dual-mode socket as ::ffff:0.0.0.0; a TcpListener(IPv6Any) is "
+            + "IPv6-only (" + DotNetSafeSocketHandleUnix + "); " + LinuxBindWildcard + ", v6_v4mapped_any_v6_any: 0")]
+    [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse",
+        "Uncertain: " + DotNetSocket + " maps Any to ::ffff:0.0.0.0; what Winsock reserves for it is not documented")]
+    [Expect(Os.OSX, "ok",
+        XnuTcpUsrreq + ", tcp6_usr_bind() binds ::ffff:0.0.0.0 as IPv4 only; " + XnuIn6Pcb + ", in6_pcbbind() of the "
+            + "IPv6-only [::] ignores IPv4 sockets")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -335,15 +411,22 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
 }
 
 [Claim("v4-mapped-on-v6only-socket", "ipv4-ipv6-dual-stack",
-    "An IPv6-only socket cannot bind a v4-mapped address such as [::ffff:127.0.0.1]: Linux calls it an invalid argument, macOS an address it does not have.")]
+    "An IPv6-only socket cannot bind a v4-mapped address such as [::ffff:127.0.0.1]: Linux calls it an invalid "
+        + "argument, macOS an address it does not have.")]
 public sealed class V4_mapped_on_v6only_socket(ITestOutputHelper output) : ClaimTest(output)
 {
     private static readonly IPAddress MappedLoopback = IPAddress.Parse("::ffff:127.0.0.1");
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:InvalidArgument", LinuxAfInet6 + ", __inet6_bind(): \"Binding to v4-mapped address on a v6-only socket makes no sense\" → -EINVAL")]
-    [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable", "Sources disagree on the code: " + MicrosoftDualStack + " says any use of an IPv6-only socket with a v4-mapped address fails, without naming the error")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", XnuTcpUsrreq + ", tcp6_usr_bind() maps only when IN6P_IPV6_V6ONLY is clear; otherwise " + XnuIn6Pcb + ", in6_pcbbind() finds no interface with ::ffff:127.0.0.1 (ifa_ifwithaddr) → EADDRNOTAVAIL")]
+    [Expect(Os.Linux, "bind:InvalidArgument",
+        LinuxAfInet6 + ", __inet6_bind(): \"Binding to v4-mapped address on a v6-only socket makes no sense\" → "
+            + "-EINVAL")]
+    [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable",
+        "Sources disagree on the code: " + MicrosoftDualStack + " says any use of an IPv6-only socket with a v4-mapped "
+            + "address fails, without naming the error")]
+    [Expect(Os.OSX, "bind:AddressNotAvailable",
+        XnuTcpUsrreq + ", tcp6_usr_bind() maps only when IN6P_IPV6_V6ONLY is clear; otherwise " + XnuIn6Pcb
+            + ", in6_pcbbind() finds no interface with ::ffff:127.0.0.1 (ifa_ifwithaddr) → EADDRNOTAVAIL")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -353,9 +436,14 @@ public sealed class V4_mapped_on_v6only_socket(ITestOutputHelper output) : Claim
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:InvalidArgument", DotNetSafeSocketHandleUnix + " makes an AF_INET6 socket IPv6-only; " + LinuxAfInet6 + ", __inet6_bind() → -EINVAL")]
-    [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable", "Sources disagree on the code: " + MicrosoftDualStack + " says the bind fails, without naming the error")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind(): no interface has ::ffff:127.0.0.1")]
+    [Expect(Os.Linux, "bind:InvalidArgument",
+        DotNetSafeSocketHandleUnix + " makes an AF_INET6 socket IPv6-only; " + LinuxAfInet6 + ", __inet6_bind() → "
+            + "-EINVAL")]
+    [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable",
+        "Sources disagree on the code: " + MicrosoftDualStack + " says the bind fails, without naming the error")]
+    [Expect(Os.OSX, "bind:AddressNotAvailable",
+        DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind(): no interface has "
+            + "::ffff:127.0.0.1")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -366,15 +454,20 @@ public sealed class V4_mapped_on_v6only_socket(ITestOutputHelper output) : Claim
 }
 
 [Claim("ipv6-only-default", "ipv4-ipv6-dual-stack",
-    "A new IPv6 socket's IPV6_V6ONLY depends on the OS: on by default on Windows, off on macOS, and on Linux whatever net.ipv6.bindv6only says. In .NET an IPv6 socket is IPv6-only (DualMode false) on every OS.")]
+    "A new IPv6 socket's IPV6_V6ONLY depends on the OS: on by default on Windows, off on macOS, and on Linux whatever "
+        + "net.ipv6.bindv6only says. In .NET an IPv6 socket is IPv6-only (DualMode false) on every OS.")]
 public sealed class Ipv6_only_default(ITestOutputHelper output) : ClaimTest(output)
 {
     /// <summary>The value this claim reports on Linux when the option follows the sysctl, whatever the sysctl is.</summary>
     private const string FollowsSysctl = "net.ipv6.bindv6only";
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, FollowsSysctl, Ipv6Man + ", IPV6_V6ONLY: \"The default value for this flag is defined by the contents of the file /proc/sys/net/ipv6/bindv6only\" (0 unless changed)")]
-    [Expect(Os.Windows, "1", MicrosoftDualStack + ": \"By default, an IPv6 socket created on Windows Vista and later only operates over the IPv6 protocol\"")]
+    [Expect(Os.Linux, FollowsSysctl,
+        Ipv6Man + ", IPV6_V6ONLY: \"The default value for this flag is defined by the contents of the file "
+            + "/proc/sys/net/ipv6/bindv6only\" (0 unless changed)")]
+    [Expect(Os.Windows, "1",
+        MicrosoftDualStack + ": \"By default, an IPv6 socket created on Windows Vista and later only operates over the "
+            + "IPv6 protocol\"")]
     [Expect(Os.OSX, "0", "XNU bsd/netinet6/in6_proto.c: ip6_v6only = 0 (sysctl net.inet6.ip6.v6only)")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
@@ -388,7 +481,9 @@ public sealed class Ipv6_only_default(ITestOutputHelper output) : ClaimTest(outp
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "DualMode=False", DotNetSafeSocketHandleUnix + ": \"enable IPV6_V6ONLY by default for normal AF_INET6 sockets\", whatever the sysctl says")]
+    [Expect(Os.Linux, "DualMode=False",
+        DotNetSafeSocketHandleUnix + ": \"enable IPV6_V6ONLY by default for normal AF_INET6 sockets\", whatever the "
+            + "sysctl says")]
     [Expect(Os.Windows, "DualMode=False", MicrosoftDualStack + ": Windows' own default is IPv6-only, and .NET does not change it")]
     [Expect(Os.OSX, "DualMode=False", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY on every AF_INET6 socket")]
     [Needs(Capability.Ipv6Loopback)]
@@ -404,7 +499,9 @@ public sealed class Ipv6_only_default(ITestOutputHelper output) : ClaimTest(outp
 public sealed class Dotnet_socket_without_family_is_dual_mode(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "InterNetworkV6 DualMode=True", DotNetSocket + ": Socket(SocketType, ProtocolType) uses InterNetworkV6 when OSSupportsIPv6, then sets DualMode = true where the OS supports dual mode")]
+    [Expect(Os.Linux, "InterNetworkV6 DualMode=True",
+        DotNetSocket + ": Socket(SocketType, ProtocolType) uses InterNetworkV6 when OSSupportsIPv6, then sets DualMode "
+            + "= true where the OS supports dual mode")]
     [Expect(Os.Windows, "InterNetworkV6 DualMode=True", DotNetSocket + ": the constructor is the same on every OS")]
     [Expect(Os.OSX, "InterNetworkV6 DualMode=True", DotNetSocket + ": the constructor is the same on every OS")]
     [Needs(Capability.Ipv6, "This machine has no IPv6, so .NET makes an IPv4 socket.")]

@@ -10,13 +10,21 @@ namespace BindingBehaviour.Tests.Claims;
 // Topic 10: what port 0 gives, from which range, when a socket gets one without asking, and when they run out.
 
 [Claim("ephemeral-range-per-os", "ephemeral-ports",
-    "Port 0 does not mean \"any free port from 1024 to 65535\", as is often said: the OS picks from its own ephemeral range, for TCP and UDP alike: net.ipv4.ip_local_port_range on Linux (32768-60999 unless changed), 49152-65535 on Windows and macOS.")]
+    "Port 0 does not mean \"any free port from 1024 to 65535\", as is often said: the OS picks from its own ephemeral "
+        + "range, for TCP and UDP alike: net.ipv4.ip_local_port_range on Linux (32768-60999 unless changed), "
+        + "49152-65535 on Windows and macOS.")]
 public sealed class Ephemeral_range_per_os(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "all 40 inside the OS's range", IpMan + ": ip_local_port_range is the range for ephemeral ports; " + IpSysctl + ", ip_local_port_range: \"The default values are 32768 and 60999 respectively\" (the range is read from this machine)")]
-    [Expect(Os.Windows, "all 40 inside the OS's range", MicrosoftBind + ": the dynamic client port range of Windows Vista and later is 49152 to 65535 (netsh int ipv4 show dynamicport)")]
-    [Expect(Os.OSX, "all 40 inside the OS's range", XnuInPcb + ": ipport_firstauto = IPPORT_HIFIRSTAUTO (49152), ipport_lastauto = IPPORT_HILASTAUTO (65535), the sysctls net.inet.ip.portrange.first/last")]
+    [Expect(Os.Linux, "all 40 inside the OS's range",
+        IpMan + ": ip_local_port_range is the range for ephemeral ports; " + IpSysctl + ", ip_local_port_range: \"The "
+            + "default values are 32768 and 60999 respectively\" (the range is read from this machine)")]
+    [Expect(Os.Windows, "all 40 inside the OS's range",
+        MicrosoftBind + ": the dynamic client port range of Windows Vista and later is 49152 to 65535 (netsh int ipv4 "
+            + "show dynamicport)")]
+    [Expect(Os.OSX, "all 40 inside the OS's range",
+        XnuInPcb + ": ipport_firstauto = IPPORT_HIFIRSTAUTO (49152), ipport_lastauto = IPPORT_HILASTAUTO (65535), the "
+            + "sysctls net.inet.ip.portrange.first/last")]
     public void Native()
     {
         var ports = new List<int>();
@@ -34,9 +42,13 @@ public sealed class Ephemeral_range_per_os(ITestOutputHelper output) : ClaimTest
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "all 40 inside the OS's range", IpSysctl + ", ip_local_port_range (read from this machine); .NET passes port 0 to bind(2) unchanged (" + DotNetPal + ", SystemNative_Bind)")]
-    [Expect(Os.Windows, "all 40 inside the OS's range", MicrosoftBind + ": the dynamic client port range is 49152 to 65535; .NET passes port 0 to Winsock")]
-    [Expect(Os.OSX, "all 40 inside the OS's range", XnuInPcb + ": ipport_firstauto/ipport_lastauto 49152-65535; .NET passes port 0 to bind(2)")]
+    [Expect(Os.Linux, "all 40 inside the OS's range",
+        IpSysctl + ", ip_local_port_range (read from this machine); .NET passes port 0 to bind(2) unchanged ("
+            + DotNetPal + ", SystemNative_Bind)")]
+    [Expect(Os.Windows, "all 40 inside the OS's range",
+        MicrosoftBind + ": the dynamic client port range is 49152 to 65535; .NET passes port 0 to Winsock")]
+    [Expect(Os.OSX, "all 40 inside the OS's range",
+        XnuInPcb + ": ipport_firstauto/ipport_lastauto 49152-65535; .NET passes port 0 to bind(2)")]
     public void Managed()
     {
         var ports = new List<int>();
@@ -56,12 +68,17 @@ public sealed class Ephemeral_range_per_os(ITestOutputHelper output) : ClaimTest
 }
 
 [Claim("tcp-and-udp-get-one-ephemeral-number", "ephemeral-ports",
-    "TCP and UDP hand out ephemeral ports independently, so one number can be a TCP socket's and a UDP socket's at the same time: a UDP socket binds the very port a TCP socket got from port 0.")]
+    "TCP and UDP hand out ephemeral ports independently, so one number can be a TCP socket's and a UDP socket's at the "
+        + "same time: a UDP socket binds the very port a TCP socket got from port 0.")]
 public sealed class Tcp_and_udp_get_one_ephemeral_number(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_csk_find_open_port() searches the TCP bind hash only, and " + LinuxUdp + ", udp_lib_get_port() the UDP table only")]
-    [Expect(Os.Windows, "ok", "RFC 6335, section 5: port numbers are per transport protocol; " + MicrosoftReuseTables + " compares sockets of one protocol only")]
+    [Expect(Os.Linux, "ok",
+        LinuxInetConnectionSock + ", inet_csk_find_open_port() searches the TCP bind hash only, and " + LinuxUdp
+            + ", udp_lib_get_port() the UDP table only")]
+    [Expect(Os.Windows, "ok",
+        "RFC 6335, section 5: port numbers are per transport protocol; " + MicrosoftReuseTables + " compares sockets "
+            + "of one protocol only")]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind() picks and checks ports in the protocol's own pcbinfo (tcbinfo or udbinfo)")]
     public void Native()
     {
@@ -76,7 +93,9 @@ public sealed class Tcp_and_udp_get_one_ephemeral_number(ITestOutputHelper outpu
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", "Separate tables (" + LinuxInetConnectionSock + ", " + LinuxUdp + "); .NET's implicit SO_REUSEADDR is on the TCP socket only and changes nothing across protocols")]
+    [Expect(Os.Linux, "ok",
+        "Separate tables (" + LinuxInetConnectionSock + ", " + LinuxUdp + "); .NET's implicit SO_REUSEADDR is on the "
+            + "TCP socket only and changes nothing across protocols")]
     [Expect(Os.Windows, "ok", "RFC 6335, section 5: port numbers are per transport protocol")]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): one pcbinfo per protocol")]
     public void Managed()
@@ -93,15 +112,25 @@ public sealed class Tcp_and_udp_get_one_ephemeral_number(ITestOutputHelper outpu
 }
 
 [Claim("implicit-bind-on-sendto-and-connect", "ephemeral-ports",
-    "A socket that was never bound gets a port anyway: a UDP SendTo binds it to the wildcard address and an ephemeral port, a TCP Connect to the source address the route chooses (127.0.0.1 towards loopback) and an ephemeral port.")]
+    "A socket that was never bound gets a port anyway: a UDP SendTo binds it to the wildcard address and an ephemeral "
+        + "port, a TCP Connect to the source address the route chooses (127.0.0.1 towards loopback) and an ephemeral "
+        + "port.")]
 public sealed class Implicit_bind_on_sendto_and_connect(ITestOutputHelper output) : ClaimTest(output)
 {
-    private const string Everywhere = "UDP SendTo: unbound before, 0.0.0.0:ephemeral after; TCP Connect: unbound before, 127.0.0.1:ephemeral after";
+    private const string Everywhere =
+        "UDP SendTo: unbound before, 0.0.0.0:ephemeral after; TCP Connect: unbound before, 127.0.0.1:ephemeral after";
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, Everywhere, UdpMan + ": an unbound socket sending is bound \"to a free local port out of the range defined by ip_local_port_range\" and INADDR_ANY; " + IpMan + ": connect() on an unbound socket binds it to a random free port")]
-    [Expect(Os.Windows, Everywhere, MicrosoftSendTo + ": sendto \"implicitly binds\" an unbound socket to the wildcard address; " + MicrosoftBind + ": connect on an unbound socket binds it to a unique port")]
-    [Expect(Os.OSX, Everywhere, XnuUdpUsrreq + ", udp_output(): an unbound socket gets in_pcbbind(inp, NULL) (wildcard, lport 0); " + XnuTcpUsrreq + ", tcp_connect() binds an unbound socket the same way")]
+    [Expect(Os.Linux, Everywhere,
+        UdpMan + ": an unbound socket sending is bound \"to a free local port out of the range defined by "
+            + "ip_local_port_range\" and INADDR_ANY; " + IpMan + ": connect() on an unbound socket binds it to a "
+            + "random free port")]
+    [Expect(Os.Windows, Everywhere,
+        MicrosoftSendTo + ": sendto \"implicitly binds\" an unbound socket to the wildcard address; " + MicrosoftBind
+            + ": connect on an unbound socket binds it to a unique port")]
+    [Expect(Os.OSX, Everywhere,
+        XnuUdpUsrreq + ", udp_output(): an unbound socket gets in_pcbbind(inp, NULL) (wildcard, lport 0); "
+            + XnuTcpUsrreq + ", tcp_connect() binds an unbound socket the same way")]
     public void Native()
     {
         using var receiver = NativeSocket.Open(Transport.Udp, Loopback);
@@ -125,8 +154,11 @@ public sealed class Implicit_bind_on_sendto_and_connect(ITestOutputHelper output
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, Everywhere, UdpMan + " and " + IpMan + ": the kernel binds at sendto() and connect(); UdpClient.Send and TcpClient.Connect call them without a Bind (" + DotNetUdpClient + ")")]
-    [Expect(Os.Windows, Everywhere, MicrosoftSendTo + ": sendto implicitly binds to the wildcard address; " + MicrosoftBind + ": so does connect")]
+    [Expect(Os.Linux, Everywhere,
+        UdpMan + " and " + IpMan + ": the kernel binds at sendto() and connect(); UdpClient.Send and TcpClient.Connect "
+            + "call them without a Bind (" + DotNetUdpClient + ")")]
+    [Expect(Os.Windows, Everywhere,
+        MicrosoftSendTo + ": sendto implicitly binds to the wildcard address; " + MicrosoftBind + ": so does connect")]
     [Expect(Os.OSX, Everywhere, XnuUdpUsrreq + ", udp_output() and " + XnuTcpUsrreq + ", tcp_connect() bind an unbound socket")]
     public void Managed()
     {
@@ -148,16 +180,25 @@ public sealed class Implicit_bind_on_sendto_and_connect(ITestOutputHelper output
 }
 
 [Claim("linux-bind-odd-connect-even", "ephemeral-ports",
-    "Linux splits its ephemeral range by parity: bind to port 0 hands out odd ports and an implicit bind at connect() even ones, so that servers and clients do not compete for the same half. Windows and macOS have no such rule.")]
+    "Linux splits its ephemeral range by parity: bind to port 0 hands out odd ports and an implicit bind at connect() "
+        + "even ones, so that servers and clients do not compete for the same half. Windows and macOS have no such "
+        + "rule.")]
 public sealed class Linux_bind_odd_connect_even(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Linux = "bind to port 0: all odd; connect: all even";
     private const string Mixed = "bind to port 0: mixed; connect: mixed";
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, Linux, LinuxInetConnectionSock + ", inet_csk_get_port(): \"We try to allocate an odd port (and leave even ports for connect())\"; Linux net/ipv4/inet_hashtables.c, __inet_hash_connect() starts from an even offset (since 4.6)")]
-    [Expect(Os.Windows, Mixed, "No parity rule is documented for Winsock's dynamic ports (" + MicrosoftBind + "); unverified, the run settles it")]
-    [Expect(Os.OSX, Mixed, XnuInPcb + ", in_pcbbind(): a random port in ipport_firstauto..ipport_lastauto for bind and connect alike (net.inet.ip.portrange.randomized)")]
+    [Expect(Os.Linux, Linux,
+        LinuxInetConnectionSock + ", inet_csk_get_port(): \"We try to allocate an odd port (and leave even ports for "
+            + "connect())\"; Linux net/ipv4/inet_hashtables.c, __inet_hash_connect() starts from an even offset (since "
+            + "4.6)")]
+    [Expect(Os.Windows, Mixed,
+        "No parity rule is documented for Winsock's dynamic ports (" + MicrosoftBind + "); unverified, the run settles "
+            + "it")]
+    [Expect(Os.OSX, Mixed,
+        XnuInPcb + ", in_pcbbind(): a random port in ipport_firstauto..ipport_lastauto for bind and connect alike "
+            + "(net.inet.ip.portrange.randomized)")]
     public void Native()
     {
         var sockets = new List<IDisposable>();
@@ -194,7 +235,9 @@ public sealed class Linux_bind_odd_connect_even(ITestOutputHelper output) : Clai
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, Linux, LinuxInetConnectionSock + ", inet_csk_get_port(): odd ports for bind, even ones left for connect(); .NET's SO_REUSEADDR at Bind does not change the choice")]
+    [Expect(Os.Linux, Linux,
+        LinuxInetConnectionSock + ", inet_csk_get_port(): odd ports for bind, even ones left for connect(); .NET's "
+            + "SO_REUSEADDR at Bind does not change the choice")]
     [Expect(Os.Windows, Mixed, "No parity rule is documented for Winsock's dynamic ports; unverified, the run settles it")]
     [Expect(Os.OSX, Mixed, XnuInPcb + ", in_pcbbind(): random ports for bind and connect alike")]
     public void Managed()
@@ -232,13 +275,22 @@ public sealed class Linux_bind_odd_connect_even(ITestOutputHelper output) : Clai
 }
 
 [Claim("connect-shares-a-local-port", "ephemeral-ports",
-    "Two TCP connections can share one local address and port as long as they go to different remote ends: two sockets bound to 127.0.0.1:P with SO_REUSEADDR both connect, each to its own listener. On macOS, SO_REUSEADDR does not let the second socket bind that exact address; SO_REUSEPORT does.")]
+    "Two TCP connections can share one local address and port as long as they go to different remote ends: two sockets "
+        + "bound to 127.0.0.1:P with SO_REUSEADDR both connect, each to its own listener. On macOS, SO_REUSEADDR does "
+        + "not let the second socket bind that exact address; SO_REUSEPORT does.")]
 public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEADDR on both and neither listening lets both bind; connect() then only needs a unique 4-tuple (Linux net/ipv4/inet_hashtables.c, __inet_check_established)")]
-    [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR after SO_REUSEADDR on one specific address succeeds; the two connections differ in their remote end")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact duplicate of an unconnected binding needs SO_REUSEPORT on both sockets; SO_REUSEADDR is not enough")]
+    [Expect(Os.Linux, "ok",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEADDR on both and neither listening lets both bind; "
+            + "connect() then only needs a unique 4-tuple (Linux net/ipv4/inet_hashtables.c, "
+            + "__inet_check_established)")]
+    [Expect(Os.Windows, "ok",
+        MicrosoftReuseTables + ", table 2: SO_REUSEADDR after SO_REUSEADDR on one specific address succeeds; the two "
+            + "connections differ in their remote end")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): an exact duplicate of an unconnected binding needs SO_REUSEPORT on both sockets; "
+            + "SO_REUSEADDR is not enough")]
     public void Native()
     {
         using var one = new TcpListener(IPAddress.Loopback, 0);
@@ -267,9 +319,13 @@ public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : Clai
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", DotNetPal + ": ReuseAddress sets SO_REUSEADDR and SO_REUSEPORT; " + LinuxInetConnectionSock + " lets both bind, and the 4-tuples differ")]
+    [Expect(Os.Linux, "ok",
+        DotNetPal + ": ReuseAddress sets SO_REUSEADDR and SO_REUSEPORT; " + LinuxInetConnectionSock + " lets both "
+            + "bind, and the 4-tuples differ")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both succeeds; the 4-tuples differ")]
-    [Expect(Os.OSX, "ok", DotNetPal + ": ReuseAddress sets SO_REUSEPORT, which " + XnuInPcb + ", in_pcbbind() accepts for an exact duplicate when both sockets have it")]
+    [Expect(Os.OSX, "ok",
+        DotNetPal + ": ReuseAddress sets SO_REUSEPORT, which " + XnuInPcb + ", in_pcbbind() accepts for an exact "
+            + "duplicate when both sockets have it")]
     public void Managed()
     {
         using var one = new TcpListener(IPAddress.Loopback, 0);
@@ -291,11 +347,16 @@ public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : Clai
 }
 
 [Claim("per-socket-port-range-exhausted", "ephemeral-ports",
-    "Ephemeral ports can run out: narrowed with Linux's per-socket IP_LOCAL_PORT_RANGE to a single port that a listener already holds, a bind to port 0 is refused as address in use, without touching any system setting.")]
+    "Ephemeral ports can run out: narrowed with Linux's per-socket IP_LOCAL_PORT_RANGE to a single port that a "
+        + "listener already holds, a bind to port 0 is refused as address in use, without touching any system "
+        + "setting.")]
 public sealed class Per_socket_port_range_exhausted(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxPortRangeSelftest + ": an exhausted per-socket range makes the next bind() fail with EADDRINUSE; " + LinuxInetConnectionSock + ", inet_csk_find_open_port() finds no free port and inet_csk_get_port() returns -EADDRINUSE")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxPortRangeSelftest + ": an exhausted per-socket range makes the next bind() fail with EADDRINUSE; "
+            + LinuxInetConnectionSock + ", inet_csk_find_open_port() finds no free port and inet_csk_get_port() "
+            + "returns -EADDRINUSE")]
     [Expect(Os.Windows, "n/a", PortRangeIsLinuxOnly)]
     [Expect(Os.OSX, "n/a", PortRangeIsLinuxOnly)]
     public void Native()
@@ -311,7 +372,9 @@ public sealed class Per_socket_port_range_exhausted(ITestOutputHelper output) : 
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxPortRangeSelftest + "; .NET passes SetRawSocketOption through, and the only port is held by a listener, which SO_REUSEADDR never shares (" + LinuxInetConnectionSock + ")")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxPortRangeSelftest + "; .NET passes SetRawSocketOption through, and the only port is held by a listener, "
+            + "which SO_REUSEADDR never shares (" + LinuxInetConnectionSock + ")")]
     [Expect(Os.Windows, "n/a", PortRangeIsLinuxOnly)]
     [Expect(Os.OSX, "n/a", PortRangeIsLinuxOnly)]
     public void Managed()

@@ -12,12 +12,14 @@ namespace BindingBehaviour.Tests.Claims;
 // Each claim records the entries it saw as a table in the observation's detail (KernelTableEvidence); the why page shows it.
 
 [Claim("kernel-tables-per-protocol", "kernel-tables",
-    "There is an entry per (protocol, address, port): with a TCP listener and a UDP socket on 127.0.0.1:P, the kernel's TCP tables hold exactly the TCP listener and its udp_table exactly the UDP socket, each once.")]
+    "There is an entry per (protocol, address, port): with a TCP listener and a UDP socket on 127.0.0.1:P, the "
+        + "kernel's TCP tables hold exactly the TCP listener and its udp_table exactly the UDP socket, each once.")]
 public sealed class Kernel_tables_per_protocol(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Apart = "tcp iterator: the TCP listener; udp iterator: the UDP socket";
     private const string Source = LinuxInetHashtables + ": a listening TCP socket is hashed into inet_hashinfo's lhash2; " + LinuxUdp
-        + ", udp_lib_get_port() puts a UDP socket into udp_table's hash and hash2; net/ipv4/tcp_ipv4.c bpf_iter_tcp_batch() walks only the TCP hashes, "
+        + ", udp_lib_get_port() puts a UDP socket into udp_table's hash and hash2; net/ipv4/tcp_ipv4.c "
+        + "bpf_iter_tcp_batch() walks only the TCP hashes, "
         + LinuxUdp + " bpf_iter_udp_batch() only udp_table's hash2";
 
     [ClaimFact(Layer.Native)]
@@ -92,12 +94,17 @@ public sealed class Kernel_tables_per_protocol(ITestOutputHelper output) : Claim
 }
 
 [Claim("kernel-tables-per-network-namespace", "kernel-tables",
-    "The network namespace is part of every entry: a UDP socket on 127.0.0.1:P here and one on 127.0.0.1:P in a new network namespace are two entries, each carrying its own namespace's inode, and each namespace's read of udp_table lists only its own.")]
+    "The network namespace is part of every entry: a UDP socket on 127.0.0.1:P here and one on 127.0.0.1:P in a new "
+        + "network namespace are two entries, each carrying its own namespace's inode, and each namespace's read of "
+        + "udp_table lists only its own.")]
 public sealed class Kernel_tables_per_network_namespace(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "read here: this namespace's socket; read in the new namespace: the new namespace's socket, another namespace inode",
-        NetworkNamespacesMan + "; " + LinuxUdp + ": sock_net() is recorded in every socket (struct sock_common skc_net), and seq_sk_match() lists a socket only when net_eq(sock_net(sk), seq_file_net(seq)), the namespace the iterator was opened in (kernel/bpf/bpf_iter.c, bpf_iter_init_seq_net(): current->nsproxy->net_ns)")]
+        NetworkNamespacesMan + "; " + LinuxUdp + ": sock_net() is recorded in every socket (struct sock_common "
+            + "skc_net), and seq_sk_match() lists a socket only when net_eq(sock_net(sk), seq_file_net(seq)), the "
+            + "namespace the iterator was opened in (kernel/bpf/bpf_iter.c, bpf_iter_init_seq_net(): "
+            + "current->nsproxy->net_ns)")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
     [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
     [Needs(Capability.KernelTables)]
@@ -139,12 +146,15 @@ public sealed class Kernel_tables_per_network_namespace(ITestOutputHelper output
 }
 
 [Claim("kernel-tables-hold-reuse-flags", "kernel-tables",
-    "The flags the conflict rules read are per socket, in the kernel's entry: sk_reuse is 1 exactly where SO_REUSEADDR was set, and .NET sets it at every TCP Bind, while its ReuseAddress option sets both sk_reuse and sk_reuseport.")]
+    "The flags the conflict rules read are per socket, in the kernel's entry: sk_reuse is 1 exactly where SO_REUSEADDR "
+        + "was set, and .NET sets it at every TCP Bind, while its ReuseAddress option sets both sk_reuse and "
+        + "sk_reuseport.")]
 public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "tcp: reuse=0 reuseport=0; tcp SO_REUSEADDR: reuse=1 reuseport=0; udp: reuse=0 reuseport=0; udp SO_REUSEADDR: reuse=1 reuseport=0",
-        "Linux net/core/sock.c, sk_setsockopt(): SO_REUSEADDR sets sk->sk_reuse = SK_CAN_REUSE (1) or SK_NO_REUSE (0), SO_REUSEPORT sets sk->sk_reuseport; "
+        "Linux net/core/sock.c, sk_setsockopt(): SO_REUSEADDR sets sk->sk_reuse = SK_CAN_REUSE (1) or SK_NO_REUSE (0), "
+            + "SO_REUSEPORT sets sk->sk_reuseport; "
         + LinuxInetConnectionSock + " and " + LinuxUdp + " read these per-socket fields in their conflict checks")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
     [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
@@ -162,7 +172,9 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "tcp Bind: reuse=1 reuseport=0; tcp ReuseAddress: reuse=1 reuseport=1; udp Bind: reuse=0 reuseport=0; udp ReuseAddress: reuse=1 reuseport=1",
-        DotNetPal + ", SystemNative_Bind sets SO_REUSEADDR when the socket's protocol is TCP, and SystemNative_SetSockOpt makes SocketOptionName.ReuseAddress set both SO_REUSEPORT and SO_REUSEADDR; Linux net/core/sock.c, sk_setsockopt() stores them in sk_reuse and sk_reuseport")]
+        DotNetPal + ", SystemNative_Bind sets SO_REUSEADDR when the socket's protocol is TCP, and "
+            + "SystemNative_SetSockOpt makes SocketOptionName.ReuseAddress set both SO_REUSEPORT and SO_REUSEADDR; "
+            + "Linux net/core/sock.c, sk_setsockopt() stores them in sk_reuse and sk_reuseport")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
     [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
     [Needs(Capability.KernelTables)]

@@ -17,7 +17,9 @@ namespace BindingBehaviour.Tests.Claims;
 public sealed class Root_binds_below_1024(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", IpMan + ": only a process with CAP_NET_BIND_SERVICE \"may bind(2) to these sockets\", and root has it; " + LinuxAfInet + ", __inet_bind() checks inet_port_requires_bind_service() against ns_capable()")]
+    [Expect(Os.Linux, "ok",
+        IpMan + ": only a process with CAP_NET_BIND_SERVICE \"may bind(2) to these sockets\", and root has it; "
+            + LinuxAfInet + ", __inet_bind() checks inet_port_requires_bind_service() against ns_capable()")]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): a port below IPPORT_RESERVED needs PRIV_NETINET_RESERVEDPORT, which root holds")]
     [Needs(Capability.Root)]
@@ -46,13 +48,19 @@ public sealed class Root_binds_below_1024(ITestOutputHelper output) : ClaimTest(
 }
 
 [Claim("unprivileged-refused-below-1024-on-loopback", "privileged-ports",
-    "A process without privileges may not bind 127.0.0.1 below the first unprivileged port (1024 unless net.ipv4.ip_unprivileged_port_start says otherwise) on Linux and macOS: the bind is refused with permission denied. Windows has no privileged ports.")]
+    "A process without privileges may not bind 127.0.0.1 below the first unprivileged port (1024 unless "
+        + "net.ipv4.ip_unprivileged_port_start says otherwise) on Linux and macOS: the bind is refused with permission "
+        + "denied. Windows has no privileged ports.")]
 public sealed class Unprivileged_refused_below_1024_on_loopback(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AccessDenied", IpMan + ": ports below 1024 need CAP_NET_BIND_SERVICE; " + IpSysctl + ", ip_unprivileged_port_start (default 1024); " + LinuxAfInet + ", __inet_bind() returns -EACCES before any conflict check")]
+    [Expect(Os.Linux, "bind:AccessDenied",
+        IpMan + ": ports below 1024 need CAP_NET_BIND_SERVICE; " + IpSysctl + ", ip_unprivileged_port_start (default "
+            + "1024); " + LinuxAfInet + ", __inet_bind() returns -EACCES before any conflict check")]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
-    [Expect(Os.OSX, "bind:AccessDenied", XnuInPcb + ", in_pcbbind(): under XNU_TARGET_OS_OSX a port below IPPORT_RESERVED on a non-wildcard address needs PRIV_NETINET_RESERVEDPORT, else EACCES")]
+    [Expect(Os.OSX, "bind:AccessDenied",
+        XnuInPcb + ", in_pcbbind(): under XNU_TARGET_OS_OSX a port below IPPORT_RESERVED on a non-wildcard address "
+            + "needs PRIV_NETINET_RESERVEDPORT, else EACCES")]
     [Needs(Capability.BindAsNobody)]
     public void Native()
     {
@@ -65,13 +73,19 @@ public sealed class Unprivileged_refused_below_1024_on_loopback(ITestOutputHelpe
 }
 
 [Claim("unprivileged-wildcard-below-1024", "privileged-ports",
-    "On the wildcard address the OSes part ways: Linux refuses a process without privileges any port below the first unprivileged one, while macOS 10.14 and later let it bind 0.0.0.0 below 1024 (only specific addresses stay reserved), and Windows has no privileged ports.")]
+    "On the wildcard address the OSes part ways: Linux refuses a process without privileges any port below the first "
+        + "unprivileged one, while macOS 10.14 and later let it bind 0.0.0.0 below 1024 (only specific addresses stay "
+        + "reserved), and Windows has no privileged ports.")]
 public sealed class Unprivileged_wildcard_below_1024(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AccessDenied", LinuxAfInet + ", __inet_bind(): inet_port_requires_bind_service() looks at the port only, not the address; " + IpMan)]
+    [Expect(Os.Linux, "bind:AccessDenied",
+        LinuxAfInet + ", __inet_bind(): inet_port_requires_bind_service() looks at the port only, not the address; "
+            + IpMan)]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): the reserved-port check applies only when sin_addr != INADDR_ANY (macOS 10.14 and later); zameermanji.com \"Binding to privileged ports without root on macOS\" (2024)")]
+    [Expect(Os.OSX, "ok",
+        XnuInPcb + ", in_pcbbind(): the reserved-port check applies only when sin_addr != INADDR_ANY (macOS 10.14 and "
+            + "later); zameermanji.com \"Binding to privileged ports without root on macOS\" (2024)")]
     [Needs(Capability.BindAsNobody)]
     public void Native()
     {
@@ -84,11 +98,14 @@ public sealed class Unprivileged_wildcard_below_1024(ITestOutputHelper output) :
 }
 
 [Claim("unprivileged-binds-from-the-first-unprivileged-port", "privileged-ports",
-    "From the first unprivileged port up (1024 by default; on Linux net.ipv4.ip_unprivileged_port_start, where 0 means no port is privileged) a process without privileges binds like anyone else.")]
+    "From the first unprivileged port up (1024 by default; on Linux net.ipv4.ip_unprivileged_port_start, where 0 means "
+        + "no port is privileged) a process without privileges binds like anyone else.")]
 public sealed class Unprivileged_binds_from_the_first_unprivileged_port(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", IpSysctl + ", ip_unprivileged_port_start: \"This is a per-namespace sysctl. It defines the first unprivileged port in the network namespace\"; " + LinuxAfInet + ", inet_port_requires_bind_service()")]
+    [Expect(Os.Linux, "ok",
+        IpSysctl + ", ip_unprivileged_port_start: \"This is a per-namespace sysctl. It defines the first unprivileged "
+            + "port in the network namespace\"; " + LinuxAfInet + ", inet_port_requires_bind_service()")]
     [Expect(Os.Windows, "ok", NoPrivilegedPortsOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): only ports below IPPORT_RESERVED (1024) are checked")]
     [Needs(Capability.BindAsNobody)]

@@ -12,13 +12,19 @@ namespace BindingBehaviour.Tests.Claims;
 // Windows means SO_REUSEADDR: the managed layer shows what that one line of C# does on each OS.
 
 [Claim("reuseport-on-both", "so-reuseport",
-    "With SO_REUSEPORT on both, two UDP sockets may bind the same 127.0.0.1:P and two TCP sockets may both listen there. In .NET, ReuseAddress does the same on every OS.")]
+    "With SO_REUSEPORT on both, two UDP sockets may bind the same 127.0.0.1:P and two TCP sockets may both listen "
+        + "there. In .NET, ReuseAddress does the same on every OS.")]
 public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", SocketMan + ", SO_REUSEPORT: \"Permits multiple AF_INET or AF_INET6 sockets to be bound to an identical socket address\" when every socket sets it and they share an effective UID")]
+    [Expect(Os.Linux, "ok",
+        SocketMan + ", SO_REUSEPORT: \"Permits multiple AF_INET or AF_INET6 sockets to be bound to an identical socket "
+            + "address\" when every socket sets it and they share an effective UID")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): an exact duplicate passes when reuseport & t->so_options, i.e. SO_REUSEPORT on both; FreeBSD getsockopt(2): \"allows completely duplicate bindings by multiple processes if they all set SO_REUSEPORT\"")]
+    [Expect(Os.OSX, "ok",
+        XnuInPcb + ", in_pcbbind(): an exact duplicate passes when reuseport & t->so_options, i.e. SO_REUSEPORT on "
+            + "both; FreeBSD getsockopt(2): \"allows completely duplicate bindings by multiple processes if they all "
+            + "set SO_REUSEPORT\"")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -47,8 +53,12 @@ public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(outp
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", DotNetPal + ", SystemNative_SetSockOpt: ReuseAddress sets SO_REUSEPORT and SO_REUSEADDR; " + SocketMan + ", SO_REUSEPORT")]
-    [Expect(Os.Windows, "ok", "ReuseAddress is SO_REUSEADDR on Windows, not SO_REUSEPORT; " + MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both succeeds")]
+    [Expect(Os.Linux, "ok",
+        DotNetPal + ", SystemNative_SetSockOpt: ReuseAddress sets SO_REUSEPORT and SO_REUSEADDR; " + SocketMan
+            + ", SO_REUSEPORT")]
+    [Expect(Os.Windows, "ok",
+        "ReuseAddress is SO_REUSEADDR on Windows, not SO_REUSEPORT; " + MicrosoftReuseTables + ", table 2: "
+            + "SO_REUSEADDR on both succeeds")]
     [Expect(Os.OSX, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind() allows the duplicate")]
     public void Managed()
     {
@@ -77,13 +87,19 @@ public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(outp
 }
 
 [Claim("reuseport-only-on-the-newcomer", "so-reuseport",
-    "SO_REUSEPORT must be set on every socket of the group, the first one too: a newcomer with SO_REUSEPORT is refused beside a UDP socket that did not set it. In .NET on Windows the same code meets enhanced socket security instead.")]
+    "SO_REUSEPORT must be set on every socket of the group, the first one too: a newcomer with SO_REUSEPORT is refused "
+        + "beside a UDP socket that did not set it. In .NET on Windows the same code meets enhanced socket security "
+        + "instead.")]
 public sealed class Reuseport_only_on_the_newcomer(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", SocketMan + ", SO_REUSEPORT: \"This option must be set on each socket (including the first socket)\"; " + LinuxUdp + ", udp_lib_lport_inuse()")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        SocketMan + ", SO_REUSEPORT: \"This option must be set on each socket (including the first socket)\"; "
+            + LinuxUdp + ", udp_lib_lport_inuse()")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): reuseport & t->so_options is 0 because the first socket lacks SO_REUSEPORT; Stack Overflow 14388707 (Mecki): \"as long as all prior bound sockets also had SO_REUSEPORT set\"")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): reuseport & t->so_options is 0 because the first socket lacks SO_REUSEPORT; Stack "
+            + "Overflow 14388707 (Mecki): \"as long as all prior bound sockets also had SO_REUSEPORT set\"")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -96,8 +112,12 @@ public sealed class Reuseport_only_on_the_newcomer(ITestOutputHelper output) : C
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): the first socket has neither option, so the pair set by " + DotNetPal + " does not help")]
-    [Expect(Os.Windows, "bind:AccessDenied", MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after Default/Specific gives WSAEACCES (10013), enhanced socket security")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxUdp + ", udp_lib_lport_inuse(): the first socket has neither option, so the pair set by " + DotNetPal
+            + " does not help")]
+    [Expect(Os.Windows, "bind:AccessDenied",
+        MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after Default/Specific gives WSAEACCES (10013), "
+            + "enhanced socket security")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the first socket lacks SO_REUSEPORT")]
     public void Managed()
     {
@@ -110,13 +130,21 @@ public sealed class Reuseport_only_on_the_newcomer(ITestOutputHelper output) : C
 }
 
 [Claim("reuseport-set-after-bind", "so-reuseport",
-    "socket(7) says SO_REUSEPORT must be set before bind(), but Linux lets a socket that set it only after binding welcome a SO_REUSEPORT newcomer (UDP, and TCP up to both listening): the check reads the option when the newcomer binds.")]
+    "socket(7) says SO_REUSEPORT must be set before bind(), but Linux lets a socket that set it only after binding "
+        + "welcome a SO_REUSEPORT newcomer (UDP, and TCP up to both listening): the check reads the option when the "
+        + "newcomer binds.")]
 public sealed class Reuseport_set_after_bind(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", "Finding, measured here on Linux 6.18 (UDP and TCP): " + SocketMan + " says SO_REUSEPORT \"must be set on each socket (including the first socket) prior to calling bind(2)\", but " + LinuxUdp + ", udp_lib_lport_inuse() and " + LinuxInetConnectionSock + ", inet_bind_conflict() read sk2->sk_reuseport at the newcomer's bind")]
+    [Expect(Os.Linux, "ok",
+        "Finding, measured here on Linux 6.18 (UDP and TCP): " + SocketMan + " says SO_REUSEPORT \"must be set on each "
+            + "socket (including the first socket) prior to calling bind(2)\", but " + LinuxUdp
+            + ", udp_lib_lport_inuse() and " + LinuxInetConnectionSock + ", inet_bind_conflict() read "
+            + "sk2->sk_reuseport at the newcomer's bind")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "ok", "Derived, not run: " + XnuInPcb + ", in_pcbbind() tests t->inp_socket->so_options when the newcomer binds, so the first socket's late SO_REUSEPORT counts")]
+    [Expect(Os.OSX, "ok",
+        "Derived, not run: " + XnuInPcb + ", in_pcbbind() tests t->inp_socket->so_options when the newcomer binds, so "
+            + "the first socket's late SO_REUSEPORT counts")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -145,11 +173,14 @@ public sealed class Reuseport_set_after_bind(ITestOutputHelper output) : ClaimTe
 }
 
 [Claim("reuseport-wildcard-and-specific", "so-reuseport",
-    "With SO_REUSEPORT on both, TCP listeners on 0.0.0.0:P and on 127.0.0.1:P coexist on Linux and macOS: the group rule replaces the wildcard rule.")]
+    "With SO_REUSEPORT on both, TCP listeners on 0.0.0.0:P and on 127.0.0.1:P coexist on Linux and macOS: the group "
+        + "rule replaces the wildcard rule.")]
 public sealed class Reuseport_wildcard_and_specific(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEPORT on both with the same UID is no conflict, even against a listener; " + LinuxBindWildcard + ", v4_any_v4_local.reuseport: 0")]
+    [Expect(Os.Linux, "ok",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEPORT on both with the same UID is no conflict, even "
+            + "against a listener; " + LinuxBindWildcard + ", v4_any_v4_local.reuseport: 0")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): SO_REUSEPORT on the newcomer makes the lookup exact, so 0.0.0.0 is not even found")]
     [Needs(Capability.ReusePort)]
@@ -167,7 +198,9 @@ public sealed class Reuseport_wildcard_and_specific(ITestOutputHelper output) : 
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", DotNetPal + " sets SO_REUSEPORT with ReuseAddress; " + LinuxInetConnectionSock + ", inet_bind_conflict()")]
-    [Expect(Os.Windows, "ok", "ReuseAddress is SO_REUSEADDR on Windows: " + MicrosoftReuseTables + ", table 2, SO_REUSEADDR/Specific after SO_REUSEADDR/Wildcard succeeds")]
+    [Expect(Os.Windows, "ok",
+        "ReuseAddress is SO_REUSEADDR on Windows: " + MicrosoftReuseTables + ", table 2, SO_REUSEADDR/Specific after "
+            + "SO_REUSEADDR/Wildcard succeeds")]
     [Expect(Os.OSX, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind()")]
     public void Managed()
     {
@@ -185,15 +218,20 @@ public sealed class Reuseport_wildcard_and_specific(ITestOutputHelper output) : 
 }
 
 [Claim("reuseport-spreads-tcp-connections", "so-reuseport",
-    "Linux spreads the connections to a SO_REUSEPORT group over its listeners, so every listener accepts some; macOS hands them all to one listener.")]
+    "Linux spreads the connections to a SO_REUSEPORT group over its listeners, so every listener accepts some; macOS "
+        + "hands them all to one listener.")]
 public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) : ClaimTest(output)
 {
     private const int Connections = 32;
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, LoadSpread.EverySocket, SocketMan + ", SO_REUSEPORT: for TCP it improves accept(2) load distribution by giving each thread its own listener; the pick is a hash of the 4-tuple (net/core/sock_reuseport.c, reuseport_select_sock())")]
+    [Expect(Os.Linux, LoadSpread.EverySocket,
+        SocketMan + ", SO_REUSEPORT: for TCP it improves accept(2) load distribution by giving each thread its own "
+            + "listener; the pick is a hash of the 4-tuple (net/core/sock_reuseport.c, reuseport_select_sock())")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, LoadSpread.OneSocket, "Stack Overflow 14388707 (Mecki) and libuv test-udp-reuseport.c: BSD and macOS SO_REUSEPORT shares a port without balancing; " + XnuInPcb + ", in_pcblookup_hash() returns the first listener that matches")]
+    [Expect(Os.OSX, LoadSpread.OneSocket,
+        "Stack Overflow 14388707 (Mecki) and libuv test-udp-reuseport.c: BSD and macOS SO_REUSEPORT shares a port "
+            + "without balancing; " + XnuInPcb + ", in_pcblookup_hash() returns the first listener that matches")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -213,9 +251,14 @@ public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) 
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, LoadSpread.EverySocket, DotNetPal + ": ReuseAddress sets SO_REUSEPORT, and " + SocketMan + ", SO_REUSEPORT spreads the connections")]
-    [Expect(Os.Windows, "one socket | every socket", "Uncertain: ReuseAddress is SO_REUSEADDR on Windows, and " + MicrosoftReuseTables + " only says which socket gets a connection is \"indeterminate\"")]
-    [Expect(Os.OSX, LoadSpread.OneSocket, DotNetPal + " sets SO_REUSEPORT, which on macOS shares without balancing (" + XnuInPcb + ", in_pcblookup_hash())")]
+    [Expect(Os.Linux, LoadSpread.EverySocket,
+        DotNetPal + ": ReuseAddress sets SO_REUSEPORT, and " + SocketMan + ", SO_REUSEPORT spreads the connections")]
+    [Expect(Os.Windows, "one socket | every socket",
+        "Uncertain: ReuseAddress is SO_REUSEADDR on Windows, and " + MicrosoftReuseTables + " only says which socket "
+            + "gets a connection is \"indeterminate\"")]
+    [Expect(Os.OSX, LoadSpread.OneSocket,
+        DotNetPal + " sets SO_REUSEPORT, which on macOS shares without balancing (" + XnuInPcb
+            + ", in_pcblookup_hash())")]
     public void Managed()
     {
         using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -238,15 +281,22 @@ public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) 
 }
 
 [Claim("reuseport-spreads-udp-datagrams", "so-reuseport",
-    "Linux spreads datagrams sent to a SO_REUSEPORT group by their source, so datagrams from many source ports reach every socket; macOS delivers them all to one socket.")]
+    "Linux spreads datagrams sent to a SO_REUSEPORT group by their source, so datagrams from many source ports reach "
+        + "every socket; macOS delivers them all to one socket.")]
 public sealed class Reuseport_spreads_udp_datagrams(ITestOutputHelper output) : ClaimTest(output)
 {
     private const int Datagrams = 32;
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, LoadSpread.EverySocket, SocketMan + ", SO_REUSEPORT: for UDP it \"can provide better distribution of incoming datagrams to multiple processes (or threads)\"; " + LinuxUdp + ", udp4_lib_lookup2() picks a group member with reuseport_select_sock() from a hash of the 4-tuple")]
+    [Expect(Os.Linux, LoadSpread.EverySocket,
+        SocketMan + ", SO_REUSEPORT: for UDP it \"can provide better distribution of incoming datagrams to multiple "
+            + "processes (or threads)\"; " + LinuxUdp + ", udp4_lib_lookup2() picks a group member with "
+            + "reuseport_select_sock() from a hash of the 4-tuple")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, LoadSpread.OneSocket, XnuUdpUsrreq + ", udp_input(): a unicast datagram goes to the one socket in_pcblookup_hash() returns (\"This really ought to be done for unicast datagrams as well\" is said of delivering to all); libuv test-udp-reuseport.c expects no balancing outside Linux/FreeBSD")]
+    [Expect(Os.OSX, LoadSpread.OneSocket,
+        XnuUdpUsrreq + ", udp_input(): a unicast datagram goes to the one socket in_pcblookup_hash() returns (\"This "
+            + "really ought to be done for unicast datagrams as well\" is said of delivering to all); libuv "
+            + "test-udp-reuseport.c expects no balancing outside Linux/FreeBSD")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -265,8 +315,11 @@ public sealed class Reuseport_spreads_udp_datagrams(ITestOutputHelper output) : 
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, LoadSpread.EverySocket, DotNetPal + ": ReuseAddress sets SO_REUSEPORT; " + LinuxUdp + ", reuseport_select_sock()")]
-    [Expect(Os.Windows, "one socket | every socket", "Uncertain: ReuseAddress is SO_REUSEADDR on Windows; " + MicrosoftReuseTables + ": which socket receives is \"indeterminate\"")]
-    [Expect(Os.OSX, LoadSpread.OneSocket, DotNetPal + " sets SO_REUSEPORT; " + XnuUdpUsrreq + ", udp_input() delivers a unicast datagram to one socket")]
+    [Expect(Os.Windows, "one socket | every socket",
+        "Uncertain: ReuseAddress is SO_REUSEADDR on Windows; " + MicrosoftReuseTables + ": which socket receives is "
+            + "\"indeterminate\"")]
+    [Expect(Os.OSX, LoadSpread.OneSocket,
+        DotNetPal + " sets SO_REUSEPORT; " + XnuUdpUsrreq + ", udp_input() delivers a unicast datagram to one socket")]
     public void Managed()
     {
         using var first = new UdpClient();
@@ -289,9 +342,12 @@ public sealed class Reuseport_flow_sticks(ITestOutputHelper output) : ClaimTest(
     private const int Datagrams = 32;
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, LoadSpread.OneSocket, LinuxUdp + ", udp4_lib_lookup2(): the member is chosen from udp_ehashfn() of the addresses and ports, so one source always hashes to one socket")]
+    [Expect(Os.Linux, LoadSpread.OneSocket,
+        LinuxUdp + ", udp4_lib_lookup2(): the member is chosen from udp_ehashfn() of the addresses and ports, so one "
+            + "source always hashes to one socket")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, LoadSpread.OneSocket, XnuUdpUsrreq + ", udp_input(): without balancing every unicast datagram goes to one socket anyway")]
+    [Expect(Os.OSX, LoadSpread.OneSocket,
+        XnuUdpUsrreq + ", udp_input(): without balancing every unicast datagram goes to one socket anyway")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -309,8 +365,11 @@ public sealed class Reuseport_flow_sticks(ITestOutputHelper output) : ClaimTest(
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, LoadSpread.OneSocket, DotNetPal + " sets SO_REUSEPORT; " + LinuxUdp + ", udp4_lib_lookup2() hashes one flow to one member")]
-    [Expect(Os.Windows, "one socket | every socket", "Uncertain: ReuseAddress is SO_REUSEADDR on Windows, whose delivery is \"indeterminate\" (" + MicrosoftReuseTables + ")")]
+    [Expect(Os.Linux, LoadSpread.OneSocket,
+        DotNetPal + " sets SO_REUSEPORT; " + LinuxUdp + ", udp4_lib_lookup2() hashes one flow to one member")]
+    [Expect(Os.Windows, "one socket | every socket",
+        "Uncertain: ReuseAddress is SO_REUSEADDR on Windows, whose delivery is \"indeterminate\" ("
+            + MicrosoftReuseTables + ")")]
     [Expect(Os.OSX, LoadSpread.OneSocket, XnuUdpUsrreq + ", udp_input(): one socket per unicast datagram, no balancing")]
     public void Managed()
     {

@@ -14,9 +14,12 @@ namespace BindingBehaviour.Tests.Claims;
 public sealed class Udp_twice_same_address(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): the port is in use unless both sockets set SO_REUSEADDR or SO_REUSEPORT")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxUdp + ", udp_lib_lport_inuse(): the port is in use unless both sockets set SO_REUSEADDR or SO_REUSEPORT")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Native()
     {
         using var first = NativeSocket.Open(Transport.Udp, Loopback);
@@ -27,9 +30,12 @@ public sealed class Udp_twice_same_address(ITestOutputHelper output) : ClaimTest
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetPal + ": SystemNative_Bind adds SO_REUSEADDR for TCP only, so UdpClient binds plainly and " + LinuxUdp + " refuses")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        DotNetPal + ": SystemNative_Bind adds SO_REUSEADDR for TCP only, so UdpClient binds plainly and " + LinuxUdp
+            + " refuses")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2; .NET on Windows sets no option at Bind")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", DotNetPal + ": no option for UDP at Bind; " + XnuInPcb + ", in_pcbbind() refuses an exact duplicate")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        DotNetPal + ": no option for UDP at Bind; " + XnuInPcb + ", in_pcbbind() refuses an exact duplicate")]
     public void Managed()
     {
         using var first = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
@@ -43,13 +49,19 @@ public sealed class Udp_twice_same_address(ITestOutputHelper output) : ClaimTest
 }
 
 [Claim("tcp-twice-same-address", "same-protocol",
-    "Two TCP sockets cannot both bind 127.0.0.1:P. Natively the second bind is refused; in .NET on Linux the second Bind succeeds and the second Listen is refused instead, because .NET sets SO_REUSEADDR before every TCP bind.")]
+    "Two TCP sockets cannot both bind 127.0.0.1:P. Natively the second bind is refused; in .NET on Linux the second "
+        + "Bind succeeds and the second Listen is refused instead, because .NET sets SO_REUSEADDR before every TCP "
+        + "bind.")]
 public sealed class Tcp_twice_same_address(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): without SO_REUSEADDR on both sockets any overlapping bind conflicts")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): without SO_REUSEADDR on both sockets any overlapping bind "
+            + "conflicts")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Native()
     {
         using var first = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -63,9 +75,16 @@ public sealed class Tcp_twice_same_address(ITestOutputHelper output) : ClaimTest
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "listen:AddressAlreadyInUse", DotNetPal + ", SystemNative_Bind: \"On Unix, we set SO_REUSEADDR\" before every TCP bind; " + LinuxInetConnectionSock + ", inet_bind_conflict() lets two SO_REUSEADDR sockets bind while neither listens, and listen() checks again")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2; .NET on Windows sets no option at Bind (" + DotNetPal + " is Unix-only)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse | listen:AddressAlreadyInUse", "Sources disagree: " + XnuInPcb + ", in_pcbbind() refuses an exact duplicate unless both sockets set SO_REUSEPORT (bind refused), while the implicit SO_REUSEADDR of " + DotNetPal + " is said to move the conflict to Listen as on Linux")]
+    [Expect(Os.Linux, "listen:AddressAlreadyInUse",
+        DotNetPal + ", SystemNative_Bind: \"On Unix, we set SO_REUSEADDR\" before every TCP bind; "
+            + LinuxInetConnectionSock + ", inet_bind_conflict() lets two SO_REUSEADDR sockets bind while neither "
+            + "listens, and listen() checks again")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftReuseTables + ", table 2; .NET on Windows sets no option at Bind (" + DotNetPal + " is Unix-only)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse | listen:AddressAlreadyInUse",
+        "Sources disagree: " + XnuInPcb + ", in_pcbbind() refuses an exact duplicate unless both sockets set "
+            + "SO_REUSEPORT (bind refused), while the implicit SO_REUSEADDR of " + DotNetPal + " is said to move the "
+            + "conflict to Listen as on Linux")]
     public void Managed()
     {
         using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -80,13 +99,18 @@ public sealed class Tcp_twice_same_address(ITestOutputHelper output) : ClaimTest
 }
 
 [Claim("tcp-twice-first-listening", "same-protocol",
-    "Once a TCP socket listens on 127.0.0.1:P, a second TCP socket cannot even bind there, in .NET too: SO_REUSEADDR never lets a bind overlap a listener.")]
+    "Once a TCP socket listens on 127.0.0.1:P, a second TCP socket cannot even bind there, in .NET too: SO_REUSEADDR "
+        + "never lets a bind overlap a listener.")]
 public sealed class Tcp_twice_first_listening(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): a socket in TCP_LISTEN conflicts whatever the options; socket(7), SO_REUSEADDR: \"except when there is an active listening socket bound to the address\"")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): a socket in TCP_LISTEN conflicts whatever the options; "
+            + "socket(7), SO_REUSEADDR: \"except when there is an active listening socket bound to the address\"")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Native()
     {
         using var listener = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -98,9 +122,13 @@ public sealed class Tcp_twice_first_listening(ITestOutputHelper output) : ClaimT
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEADDR on both does not help once the other socket is in TCP_LISTEN")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEADDR on both does not help once the other socket is "
+            + "in TCP_LISTEN")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Managed()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -14,8 +14,12 @@ namespace BindingBehaviour.Tests.Claims;
 public sealed class Tcp_and_udp_share_a_port(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", LinuxInetConnectionSock + ", inet_csk_get_port() looks in the TCP bind hash, while " + LinuxUdp + ", udp_lib_get_port() looks in udp_table: no table holds both")]
-    [Expect(Os.Windows, "ok", "RFC 6335, section 5: port numbers are assigned per transport protocol; " + MicrosoftReuseTables + " compares only sockets of one protocol")]
+    [Expect(Os.Linux, "ok",
+        LinuxInetConnectionSock + ", inet_csk_get_port() looks in the TCP bind hash, while " + LinuxUdp
+            + ", udp_lib_get_port() looks in udp_table: no table holds both")]
+    [Expect(Os.Windows, "ok",
+        "RFC 6335, section 5: port numbers are assigned per transport protocol; " + MicrosoftReuseTables
+            + " compares only sockets of one protocol")]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind() searches inp_pcbinfo, which is tcbinfo for TCP and udbinfo for UDP")]
     public void Native()
     {
@@ -41,8 +45,12 @@ public sealed class Tcp_and_udp_share_a_port(ITestOutputHelper output) : ClaimTe
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", "The implicit SO_REUSEADDR of " + DotNetPal + " changes nothing across protocols: " + LinuxUdp + " and the TCP bind hash are separate")]
-    [Expect(Os.Windows, "ok", "RFC 6335, section 5: port numbers are assigned per transport protocol; .NET on Windows sets no option at Bind")]
+    [Expect(Os.Linux, "ok",
+        "The implicit SO_REUSEADDR of " + DotNetPal + " changes nothing across protocols: " + LinuxUdp + " and the TCP "
+            + "bind hash are separate")]
+    [Expect(Os.Windows, "ok",
+        "RFC 6335, section 5: port numbers are assigned per transport protocol; .NET on Windows sets no option at "
+            + "Bind")]
     [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind() searches the protocol's own table (tcbinfo or udbinfo)")]
     public void Managed()
     {
@@ -67,13 +75,20 @@ public sealed class Tcp_and_udp_share_a_port(ITestOutputHelper output) : ClaimTe
 }
 
 [Claim("protocol-tables-shown-apart", "tcp-and-udp",
-    "The OS shows the two protocols' tables apart: with a TCP listener and a UDP socket on 127.0.0.1:P, its list of TCP listeners and its list of UDP sockets each hold exactly one entry for that address and port.")]
+    "The OS shows the two protocols' tables apart: with a TCP listener and a UDP socket on 127.0.0.1:P, its list of "
+        + "TCP listeners and its list of UDP sockets each hold exactly one entry for that address and port.")]
 public sealed class Protocol_tables_shown_apart(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "tcp=1 udp=1", "proc(5): /proc/net/tcp and /proc/net/udp are separate tables, printed by net/ipv4/tcp_ipv4.c and " + LinuxUdp + "; .NET's IPGlobalProperties reads them")]
-    [Expect(Os.Windows, "tcp=1 udp=1", "Microsoft Learn, IP Helper GetTcpTable2 and GetUdpTable: one table per protocol, which IPGlobalProperties reads")]
-    [Expect(Os.OSX, "tcp=1 udp=1", "XNU bsd/netinet/tcp_subr.c and udp_usrreq.c export the pcblists net.inet.tcp.pcblist and net.inet.udp.pcblist separately; IPGlobalProperties reads them")]
+    [Expect(Os.Linux, "tcp=1 udp=1",
+        "proc(5): /proc/net/tcp and /proc/net/udp are separate tables, printed by net/ipv4/tcp_ipv4.c and " + LinuxUdp
+            + "; .NET's IPGlobalProperties reads them")]
+    [Expect(Os.Windows, "tcp=1 udp=1",
+        "Microsoft Learn, IP Helper GetTcpTable2 and GetUdpTable: one table per protocol, which IPGlobalProperties "
+            + "reads")]
+    [Expect(Os.OSX, "tcp=1 udp=1",
+        "XNU bsd/netinet/tcp_subr.c and udp_usrreq.c export the pcblists net.inet.tcp.pcblist and net.inet.udp.pcblist "
+            + "separately; IPGlobalProperties reads them")]
     public void Native()
     {
         var tables = ("", "");

@@ -14,8 +14,11 @@ namespace BindingBehaviour.Tests.Claims;
 public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ", EADDRINUSE: \"the filesystem socket object already exists\"; " + LinuxAfUnix + ", unix_bind_bsd() creates the file with mknod, which fails when it exists")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": a bound path is a file on disk (a reparse point) that must not exist yet")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        UnixMan + ", EADDRINUSE: \"the filesystem socket object already exists\"; " + LinuxAfUnix + ", unix_bind_bsd() "
+            + "creates the file with mknod, which fails when it exists")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftAfUnix + ": a bound path is a file on disk (a reparse point) that must not exist yet")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the vnode exists, so EADDRINUSE")]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
@@ -30,7 +33,8 @@ public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : Cla
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ", EADDRINUSE for an existing socket file; .NET binds the UnixDomainSocketEndPoint's path unchanged")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        UnixMan + ", EADDRINUSE for an existing socket file; .NET binds the UnixDomainSocketEndPoint's path unchanged")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the path must not exist yet")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): EADDRINUSE for an existing vnode")]
     [Needs(Capability.UnixDomainSockets)]
@@ -47,13 +51,17 @@ public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : Cla
 }
 
 [Claim("unix-path-file-outlives-socket", "unix-domain",
-    "Closing a Unix domain socket bound to a path leaves its file behind: the OS never deletes it. .NET does, when the Socket that bound it is disposed.")]
+    "Closing a Unix domain socket bound to a path leaves its file behind: the OS never deletes it. .NET does, when the "
+        + "Socket that bound it is disposed.")]
 public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "file present after close", UnixMan + ": binding a filename \"creates a socket in the filesystem that must be deleted by the caller when it is no longer needed (using unlink(2))\"")]
+    [Expect(Os.Linux, "file present after close",
+        UnixMan + ": binding a filename \"creates a socket in the filesystem that must be deleted by the caller when "
+            + "it is no longer needed (using unlink(2))\"")]
     [Expect(Os.Windows, "file present after close", MicrosoftAfUnix + ": the socket file stays until it is deleted")]
-    [Expect(Os.OSX, "file present after close", XnuUipcUsrreq + ": unp_bind() creates a VSOCK vnode and unp_detach() releases it without unlinking the name")]
+    [Expect(Os.OSX, "file present after close",
+        XnuUipcUsrreq + ": unp_bind() creates a VSOCK vnode and unp_detach() releases it without unlinking the name")]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
@@ -68,8 +76,12 @@ public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : C
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "file gone after Dispose", DotNetSocket + ", DoBind: \"For UnixDomainSocketEndPoint, track the file to delete on Dispose\"; dotnet/runtime UnixDomainSocketEndPoint.cs, BoundFileName")]
-    [Expect(Os.Windows, "file gone after Dispose", "dotnet/runtime UnixDomainSocketEndPoint.cs: BoundFileName and CreateBoundEndPoint() are shared by every OS, and " + DotNetSocket + " deletes it on Dispose")]
+    [Expect(Os.Linux, "file gone after Dispose",
+        DotNetSocket + ", DoBind: \"For UnixDomainSocketEndPoint, track the file to delete on Dispose\"; "
+            + "dotnet/runtime UnixDomainSocketEndPoint.cs, BoundFileName")]
+    [Expect(Os.Windows, "file gone after Dispose",
+        "dotnet/runtime UnixDomainSocketEndPoint.cs: BoundFileName and CreateBoundEndPoint() are shared by every OS, "
+            + "and " + DotNetSocket + " deletes it on Dispose")]
     [Expect(Os.OSX, "file gone after Dispose", DotNetSocket + ", DoBind and Dispose: the same managed code on every OS")]
     [Needs(Capability.UnixDomainSockets)]
     public void Managed()
@@ -86,11 +98,15 @@ public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : C
 }
 
 [Claim("unix-stale-path-blocks-bind", "unix-domain",
-    "A socket file left behind blocks its path: binding it again is refused as address in use until someone unlinks the file, even though no socket holds it any more. In .NET the rebind just works, because Dispose deleted the file.")]
+    "A socket file left behind blocks its path: binding it again is refused as address in use until someone unlinks "
+        + "the file, even though no socket holds it any more. In .NET the rebind just works, because Dispose deleted "
+        + "the file.")]
 public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", UnixMan + ": EADDRINUSE when the filesystem socket object exists, whoever made it; " + LinuxAfUnix + ", unix_bind_bsd()")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        UnixMan + ": EADDRINUSE when the filesystem socket object exists, whoever made it; " + LinuxAfUnix
+            + ", unix_bind_bsd()")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the file must be deleted before the path can be bound again")]
     [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the old vnode still exists")]
     [Needs(Capability.UnixDomainSockets)]
@@ -132,13 +148,19 @@ public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : Clai
 }
 
 [Claim("unix-stale-path-refuses-connect", "unix-domain",
-    "Connecting to a socket file whose socket has closed is refused, as connecting to a closed TCP port is: the file remains, but nobody listens behind it.")]
+    "Connecting to a socket file whose socket has closed is refused, as connecting to a closed TCP port is: the file "
+        + "remains, but nobody listens behind it.")]
 public sealed class Unix_stale_path_refuses_connect(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "connect:ConnectionRefused", UnixMan + ", ECONNREFUSED: \"The remote address specified by connect(2) was not a listening socket\"; " + LinuxAfUnix + ", unix_find_bsd() finds the inode but no socket")]
-    [Expect(Os.Windows, "connect:ConnectionRefused", MicrosoftAfUnix + ": connecting to a path nobody listens on fails like a refused TCP connect (WSAECONNREFUSED); unverified")]
-    [Expect(Os.OSX, "connect:ConnectionRefused", XnuUipcUsrreq + ", unp_connect(): the vnode has no socket (v_socket == 0), so ECONNREFUSED")]
+    [Expect(Os.Linux, "connect:ConnectionRefused",
+        UnixMan + ", ECONNREFUSED: \"The remote address specified by connect(2) was not a listening socket\"; "
+            + LinuxAfUnix + ", unix_find_bsd() finds the inode but no socket")]
+    [Expect(Os.Windows, "connect:ConnectionRefused",
+        MicrosoftAfUnix + ": connecting to a path nobody listens on fails like a refused TCP connect "
+            + "(WSAECONNREFUSED); unverified")]
+    [Expect(Os.OSX, "connect:ConnectionRefused",
+        XnuUipcUsrreq + ", unp_connect(): the vnode has no socket (v_socket == 0), so ECONNREFUSED")]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
@@ -155,14 +177,19 @@ public sealed class Unix_stale_path_refuses_connect(ITestOutputHelper output) : 
 }
 
 [Claim("linux-abstract-names-vanish-on-close", "unix-domain",
-    "A Linux abstract name (a path starting with a NUL byte) makes no file: it is taken while its socket is open and free again the moment the socket closes, with nothing to unlink. macOS has no abstract names.")]
+    "A Linux abstract name (a path starting with a NUL byte) makes no file: it is taken while its socket is open and "
+        + "free again the moment the socket closes, with nothing to unlink. macOS has no abstract names.")]
 public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Linux = "while bound: bind:AddressAlreadyInUse; after close: ok";
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, Linux, UnixMan + ": \"Abstract sockets automatically disappear when all open references to the socket are closed\"; " + LinuxAfUnix + ", unix_bind_abstract()")]
-    [Expect(Os.Windows, Linux + " | bind:InvalidArgument", "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses, while Wine's AF_UNIX notes say abstract sockets are not fully supported, matching Windows")]
+    [Expect(Os.Linux, Linux,
+        UnixMan + ": \"Abstract sockets automatically disappear when all open references to the socket are closed\"; "
+            + LinuxAfUnix + ", unix_bind_abstract()")]
+    [Expect(Os.Windows, Linux + " | bind:InvalidArgument",
+        "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses, while Wine's AF_UNIX notes say abstract "
+            + "sockets are not fully supported, matching Windows")]
     [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
@@ -188,8 +215,12 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, Linux, UnixMan + ", abstract namespace; dotnet/runtime UnixDomainSocketEndPoint.cs: a path starting with '\\0' is abstract, is sent without a NUL terminator and has no file to delete")]
-    [Expect(Os.Windows, Linux + " | bind:InvalidArgument", "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses; Wine's notes say Windows does not fully support them")]
+    [Expect(Os.Linux, Linux,
+        UnixMan + ", abstract namespace; dotnet/runtime UnixDomainSocketEndPoint.cs: a path starting with '\\0' is "
+            + "abstract, is sent without a NUL terminator and has no file to delete")]
+    [Expect(Os.Windows, Linux + " | bind:InvalidArgument",
+        "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses; Wine's notes say Windows does not fully "
+            + "support them")]
     [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
     [Needs(Capability.UnixDomainSockets)]
     public void Managed()

@@ -12,13 +12,21 @@ namespace BindingBehaviour.Tests.Claims;
 // all expected datagrams arrived or two seconds passed (Datagrams.Receive).
 
 [Claim("udp-last-bound-gets-unicast", "who-receives",
-    "Two UDP sockets sharing 127.0.0.1:P through SO_REUSEADDR do not share its unicast traffic on Linux: the socket bound last gets every datagram. BSD and macOS do not let SO_REUSEADDR share an exact address at all; Windows leaves the choice undefined.")]
+    "Two UDP sockets sharing 127.0.0.1:P through SO_REUSEADDR do not share its unicast traffic on Linux: the socket "
+        + "bound last gets every datagram. BSD and macOS do not let SO_REUSEADDR share an exact address at all; "
+        + "Windows leaves the choice undefined.")]
 public sealed class Udp_last_bound_gets_unicast(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "the last bound got all 20", LinuxUdp + ", udp4_lib_lookup2() keeps the first socket with the best compute_score(), and a newly bound socket goes to the head of the hash chain; libuv docs, UV_UDP_REUSEADDR: \"only the last one to bind will receive any traffic\"")]
-    [Expect(Os.Windows, "the last bound got all 20 | the first bound got all 20 | spread over both", MicrosoftReuseTables + ": with SO_REUSEADDR on both, which socket receives is \"indeterminate\"")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact duplicate needs SO_REUSEPORT on both sockets, SO_REUSEADDR is not enough for a unicast address")]
+    [Expect(Os.Linux, "the last bound got all 20",
+        LinuxUdp + ", udp4_lib_lookup2() keeps the first socket with the best compute_score(), and a newly bound "
+            + "socket goes to the head of the hash chain; libuv docs, UV_UDP_REUSEADDR: \"only the last one to bind "
+            + "will receive any traffic\"")]
+    [Expect(Os.Windows, "the last bound got all 20 | the first bound got all 20 | spread over both",
+        MicrosoftReuseTables + ": with SO_REUSEADDR on both, which socket receives is \"indeterminate\"")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): an exact duplicate needs SO_REUSEPORT on both sockets, SO_REUSEADDR is not enough "
+            + "for a unicast address")]
     public void Native()
     {
         using var first = NativeSocket.Open(Transport.Udp, Loopback);
@@ -41,15 +49,22 @@ public sealed class Udp_last_bound_gets_unicast(ITestOutputHelper output) : Clai
 }
 
 [Claim("udp-most-specific-address-wins", "who-receives",
-    "A UDP socket on 127.0.0.1:P gets the unicast datagrams sent to 127.0.0.1:P even when another socket shares the port on 0.0.0.0, whichever of the two was bound first: the more specific address wins.")]
+    "A UDP socket on 127.0.0.1:P gets the unicast datagrams sent to 127.0.0.1:P even when another socket shares the "
+        + "port on 0.0.0.0, whichever of the two was bound first: the more specific address wins.")]
 public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Everywhere = "wildcard bound first: 127.0.0.1 got all 20; 127.0.0.1 bound first: 127.0.0.1 got all 20";
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, Everywhere, LinuxUdp + ", compute_score(): a socket whose bound address matches the destination scores higher than a wildcard one, and udp4_lib_lookup2() keeps the highest score whatever the order")]
-    [Expect(Os.Windows, Everywhere, "The .NET ExclusiveAddressUse remarks: of two sockets on one port \"the one with the more specific IP address will handle the network traffic\"; " + MicrosoftReuseTables)]
-    [Expect(Os.OSX, Everywhere, XnuUdpUsrreq + ", udp_input() looks the datagram up with in_pcblookup_hash(), which prefers an exact local address to a wildcard one")]
+    [Expect(Os.Linux, Everywhere,
+        LinuxUdp + ", compute_score(): a socket whose bound address matches the destination scores higher than a "
+            + "wildcard one, and udp4_lib_lookup2() keeps the highest score whatever the order")]
+    [Expect(Os.Windows, Everywhere,
+        "The .NET ExclusiveAddressUse remarks: of two sockets on one port \"the one with the more specific IP address "
+            + "will handle the network traffic\"; " + MicrosoftReuseTables)]
+    [Expect(Os.OSX, Everywhere,
+        XnuUdpUsrreq + ", udp_input() looks the datagram up with in_pcblookup_hash(), which prefers an exact local "
+            + "address to a wildcard one")]
     public void Native()
     {
         string Receiver(IPAddress firstAddress, IPAddress secondAddress)
@@ -81,7 +96,9 @@ public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : C
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, Everywhere, DotNetPal + ": ReuseAddress adds SO_REUSEPORT, but " + LinuxUdp + " only groups sockets with one address, and compute_score() still prefers 127.0.0.1")]
+    [Expect(Os.Linux, Everywhere,
+        DotNetPal + ": ReuseAddress adds SO_REUSEPORT, but " + LinuxUdp + " only groups sockets with one address, and "
+            + "compute_score() still prefers 127.0.0.1")]
     [Expect(Os.Windows, Everywhere, "The .NET ExclusiveAddressUse remarks: the more specific address handles the traffic")]
     [Expect(Os.OSX, Everywhere, XnuUdpUsrreq + ", udp_input(): in_pcblookup_hash() prefers the exact local address")]
     public void Managed()
@@ -109,15 +126,22 @@ public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : C
 }
 
 [Claim("udp-reuseport-spreads-unicast", "who-receives",
-    "With SO_REUSEPORT on two UDP sockets of one address (and so with .NET's ReuseAddress, which sets it), Linux spreads datagrams from different source ports over both sockets. macOS has no such balancing: one socket gets them all.")]
+    "With SO_REUSEPORT on two UDP sockets of one address (and so with .NET's ReuseAddress, which sets it), Linux "
+        + "spreads datagrams from different source ports over both sockets. macOS has no such balancing: one socket "
+        + "gets them all.")]
 public sealed class Udp_reuseport_spreads_unicast(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string OneOfThem = "the last bound got all 40 | the first bound got all 40";
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "spread over both", SocketMan + ", SO_REUSEPORT: for UDP it distributes incoming datagrams evenly across the group; " + LinuxUdp + ", lookup_reuseport() picks by a hash of the 4-tuple; 40 source ports all hashing to one socket has odds below 1 in 10^11")]
+    [Expect(Os.Linux, "spread over both",
+        SocketMan + ", SO_REUSEPORT: for UDP it distributes incoming datagrams evenly across the group; " + LinuxUdp
+            + ", lookup_reuseport() picks by a hash of the 4-tuple; 40 source ports all hashing to one socket has odds "
+            + "below 1 in 10^11")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, OneOfThem, "Sources disagree on which socket: " + XnuUdpUsrreq + ", udp_input() gives a unicast datagram to one PCB (\"This really ought to be done for unicast datagrams as well\"); third-party notes say the last bound")]
+    [Expect(Os.OSX, OneOfThem,
+        "Sources disagree on which socket: " + XnuUdpUsrreq + ", udp_input() gives a unicast datagram to one PCB "
+            + "(\"This really ought to be done for unicast datagrams as well\"); third-party notes say the last bound")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -135,8 +159,11 @@ public sealed class Udp_reuseport_spreads_unicast(ITestOutputHelper output) : Cl
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "spread over both", DotNetPal + ": ReuseAddress sets SO_REUSEPORT (and SO_REUSEADDR); " + SocketMan + ", SO_REUSEPORT spreads datagrams over the group")]
-    [Expect(Os.Windows, OneOfThem + " | spread over both", MicrosoftReuseTables + ": on Windows ReuseAddress is SO_REUSEADDR, and who receives is \"indeterminate\"")]
+    [Expect(Os.Linux, "spread over both",
+        DotNetPal + ": ReuseAddress sets SO_REUSEPORT (and SO_REUSEADDR); " + SocketMan + ", SO_REUSEPORT spreads "
+            + "datagrams over the group")]
+    [Expect(Os.Windows, OneOfThem + " | spread over both",
+        MicrosoftReuseTables + ": on Windows ReuseAddress is SO_REUSEADDR, and who receives is \"indeterminate\"")]
     [Expect(Os.OSX, OneOfThem, "Sources disagree on which socket: " + XnuUdpUsrreq + ", udp_input() gives a unicast datagram to one PCB")]
     public void Managed()
     {
@@ -153,15 +180,21 @@ public sealed class Udp_reuseport_spreads_unicast(ITestOutputHelper output) : Cl
 }
 
 [Claim("udp-connected-socket-gets-its-peer", "who-receives",
-    "Of two UDP sockets sharing 127.0.0.1:P, one that has connected to a peer gets exactly that peer's datagrams, and the unconnected one gets the rest (Linux 6.18; older kernels were reported to mix them).")]
+    "Of two UDP sockets sharing 127.0.0.1:P, one that has connected to a peer gets exactly that peer's datagrams, and "
+        + "the unconnected one gets the rest (Linux 6.18; older kernels were reported to mix them).")]
 public sealed class Udp_connected_socket_gets_its_peer(ITestOutputHelper output) : ClaimTest(output)
 {
     private const string Own = "each got its own 10";
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, Own, LinuxUdp + ", compute_score(): +4 for a matching connected peer address and +4 for its port, so the connected socket wins its peer's datagrams; with SO_REUSEADDR both sockets may bind (" + UdpMan + ")")]
-    [Expect(Os.Windows, Own + " | mixed", "Unverified: " + MicrosoftReuseTables + " calls delivery among SO_REUSEADDR sockets indeterminate and says nothing of connected ones")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): SO_REUSEADDR does not allow an exact duplicate of a unicast binding")]
+    [Expect(Os.Linux, Own,
+        LinuxUdp + ", compute_score(): +4 for a matching connected peer address and +4 for its port, so the connected "
+            + "socket wins its peer's datagrams; with SO_REUSEADDR both sockets may bind (" + UdpMan + ")")]
+    [Expect(Os.Windows, Own + " | mixed",
+        "Unverified: " + MicrosoftReuseTables + " calls delivery among SO_REUSEADDR sockets indeterminate and says "
+            + "nothing of connected ones")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): SO_REUSEADDR does not allow an exact duplicate of a unicast binding")]
     public void Native()
     {
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -187,9 +220,14 @@ public sealed class Udp_connected_socket_gets_its_peer(ITestOutputHelper output)
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, Own, LinuxUdp + ", compute_score() and reuseport_has_conns(): a group with a connected member falls back to scoring, which favours the connected socket for its peer; dotnet/runtime#30782 reported mixing on older kernels")]
+    [Expect(Os.Linux, Own,
+        LinuxUdp + ", compute_score() and reuseport_has_conns(): a group with a connected member falls back to "
+            + "scoring, which favours the connected socket for its peer; dotnet/runtime#30782 reported mixing on older "
+            + "kernels")]
     [Expect(Os.Windows, Own + " | mixed", "Unverified: Windows documents no rule for connected sockets among SO_REUSEADDR sharers")]
-    [Expect(Os.OSX, Own, XnuUdpUsrreq + ", udp_input(): in_pcblookup_hash() matches the connected PCB's full 4-tuple before the wildcard-foreign one; .NET's ReuseAddress sets the SO_REUSEPORT that lets both bind")]
+    [Expect(Os.OSX, Own,
+        XnuUdpUsrreq + ", udp_input(): in_pcblookup_hash() matches the connected PCB's full 4-tuple before the "
+            + "wildcard-foreign one; .NET's ReuseAddress sets the SO_REUSEPORT that lets both bind")]
     public void Managed()
     {
         using var peer = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
@@ -212,9 +250,13 @@ public sealed class Udp_connected_socket_gets_its_peer(ITestOutputHelper output)
 public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_mcast_deliver() clones the datagram to every matching socket; " + IpMan + ", IP_ADD_MEMBERSHIP")]
+    [Expect(Os.Linux, "each socket got 5",
+        LinuxUdp + ", __udp4_lib_mcast_deliver() clones the datagram to every matching socket; " + IpMan
+            + ", IP_ADD_MEMBERSHIP")]
     [Expect(Os.Windows, "each socket got 5", MicrosoftMulticast)]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): on 0.0.0.0 SO_REUSEADDR allows no exact duplicate (it stands in for SO_REUSEPORT only when the bound address is a multicast group)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): on 0.0.0.0 SO_REUSEADDR allows no exact duplicate (it stands in for SO_REUSEPORT "
+            + "only when the bound address is a multicast group)")]
     [Needs(Capability.LoopbackMulticast)]
     public void Native()
     {
@@ -244,7 +286,10 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_mcast_deliver() delivers to every matching socket")]
     [Expect(Os.Windows, "each socket got 5", MicrosoftMulticast)]
-    [Expect(Os.OSX, "each socket got 5", XnuUdpUsrreq + ", udp_input(): \"Deliver a multicast or broadcast datagram to *all* sockets for which the local and remote addresses and ports match\"; .NET's ReuseAddress sets SO_REUSEPORT, which lets both bind")]
+    [Expect(Os.OSX, "each socket got 5",
+        XnuUdpUsrreq + ", udp_input(): \"Deliver a multicast or broadcast datagram to *all* sockets for which the "
+            + "local and remote addresses and ports match\"; .NET's ReuseAddress sets SO_REUSEPORT, which lets both "
+            + "bind")]
     [Needs(Capability.LoopbackMulticast)]
     public void Managed()
     {
@@ -264,13 +309,19 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
 }
 
 [Claim("broadcast-reaches-every-socket", "who-receives",
-    "A broadcast datagram (here to 127.255.255.255, with SO_BROADCAST on the sender) goes to every socket that shares the port on the wildcard address.")]
+    "A broadcast datagram (here to 127.255.255.255, with SO_BROADCAST on the sender) goes to every socket that shares "
+        + "the port on the wildcard address.")]
 public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_rcv() hands RTCF_BROADCAST datagrams to __udp4_lib_mcast_deliver(), which delivers to every matching socket; " + IpMan + ": sending to a broadcast address needs SO_BROADCAST")]
-    [Expect(Os.Windows, "each socket got 5", "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): every incoming broadcast datagram to a shared port goes to all sockets; unverified on Windows")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): SO_REUSEADDR allows no exact duplicate of 0.0.0.0:P without SO_REUSEPORT on both")]
+    [Expect(Os.Linux, "each socket got 5",
+        LinuxUdp + ", __udp4_lib_rcv() hands RTCF_BROADCAST datagrams to __udp4_lib_mcast_deliver(), which delivers to "
+            + "every matching socket; " + IpMan + ": sending to a broadcast address needs SO_BROADCAST")]
+    [Expect(Os.Windows, "each socket got 5",
+        "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): every incoming broadcast datagram to a shared "
+            + "port goes to all sockets; unverified on Windows")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): SO_REUSEADDR allows no exact duplicate of 0.0.0.0:P without SO_REUSEPORT on both")]
     [Needs(Capability.LoopbackBroadcast)]
     public void Native()
     {
@@ -295,8 +346,12 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_mcast_deliver() delivers a broadcast to every matching socket")]
-    [Expect(Os.Windows, "each socket got 5", "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): broadcast goes to all sockets on a shared port; unverified on Windows")]
-    [Expect(Os.OSX, "each socket got 5", XnuUdpUsrreq + ", udp_input(): multicast and broadcast go to *all* matching sockets; .NET's ReuseAddress sets SO_REUSEPORT, which lets both bind")]
+    [Expect(Os.Windows, "each socket got 5",
+        "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): broadcast goes to all sockets on a shared "
+            + "port; unverified on Windows")]
+    [Expect(Os.OSX, "each socket got 5",
+        XnuUdpUsrreq + ", udp_input(): multicast and broadcast go to *all* matching sockets; .NET's ReuseAddress sets "
+            + "SO_REUSEPORT, which lets both bind")]
     [Needs(Capability.LoopbackBroadcast)]
     public void Managed()
     {

@@ -10,13 +10,20 @@ namespace BindingBehaviour.Tests.Claims;
 // Topic 3: does the wildcard 0.0.0.0:P cover 127.0.0.1:P, and do two loopback addresses collide?
 
 [Claim("udp-wildcard-then-loopback", "wildcard-vs-specific",
-    "A UDP socket on 0.0.0.0:P keeps another from binding 127.0.0.1:P on Linux and macOS; Windows lets the specific socket in beside the wildcard.")]
+    "A UDP socket on 0.0.0.0:P keeps another from binding 127.0.0.1:P on Linux and macOS; Windows lets the specific "
+        + "socket in beside the wildcard.")]
 public sealed class Udp_wildcard_then_loopback(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): a wildcard and a specific address of one family overlap unless both sockets set SO_REUSEADDR")]
-    [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: a Default/Specific bind after a Default/Wildcard bind succeeds for the same user")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): without SO_REUSEADDR the lookup is a wildcard lookup, which finds the 0.0.0.0 socket")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxUdp + ", udp_lib_lport_inuse(): a wildcard and a specific address of one family overlap unless both "
+            + "sockets set SO_REUSEADDR")]
+    [Expect(Os.Windows, "ok",
+        MicrosoftReuseTables + ", table 2: a Default/Specific bind after a Default/Wildcard bind succeeds for the same "
+            + "user")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): without SO_REUSEADDR the lookup is a wildcard lookup, which finds the 0.0.0.0 "
+            + "socket")]
     public void Native()
     {
         using var wildcard = NativeSocket.Open(Transport.Udp, Any);
@@ -27,9 +34,11 @@ public sealed class Udp_wildcard_then_loopback(ITestOutputHelper output) : Claim
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetPal + " adds no option to a UDP bind, so " + LinuxUdp + ", udp_lib_lport_inuse() decides as natively")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        DotNetPal + " adds no option to a UDP bind, so " + LinuxUdp + ", udp_lib_lport_inuse() decides as natively")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", DotNetPal + " adds no option to a UDP bind; " + XnuInPcb + ", in_pcbbind() finds the wildcard socket")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        DotNetPal + " adds no option to a UDP bind; " + XnuInPcb + ", in_pcbbind() finds the wildcard socket")]
     public void Managed()
     {
         using var wildcard = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
@@ -42,13 +51,15 @@ public sealed class Udp_wildcard_then_loopback(ITestOutputHelper output) : Claim
 }
 
 [Claim("udp-loopback-then-wildcard", "wildcard-vs-specific",
-    "The other order conflicts too: a UDP socket on 127.0.0.1:P keeps another from binding 0.0.0.0:P on Linux and macOS, while Windows allows it.")]
+    "The other order conflicts too: a UDP socket on 127.0.0.1:P keeps another from binding 0.0.0.0:P on Linux and "
+        + "macOS, while Windows allows it.")]
 public sealed class Udp_loopback_then_wildcard(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): the overlap is checked whichever socket came first")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: a Default/Wildcard bind after a Default/Specific bind succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): a wildcard bind without SO_REUSEADDR finds the specific socket on the port")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): a wildcard bind without SO_REUSEADDR finds the specific socket on the port")]
     public void Native()
     {
         using var specific = NativeSocket.Open(Transport.Udp, Loopback);
@@ -74,13 +85,20 @@ public sealed class Udp_loopback_then_wildcard(ITestOutputHelper output) : Claim
 }
 
 [Claim("tcp-wildcard-then-loopback", "wildcard-vs-specific",
-    "A TCP server listening on 0.0.0.0:P keeps a second server off 127.0.0.1:P on Linux and, natively, on macOS; Windows lets it in. Whether the SO_REUSEADDR that .NET adds lets it in on macOS is left to the macOS run.")]
+    "A TCP server listening on 0.0.0.0:P keeps a second server off 127.0.0.1:P on Linux and, natively, on macOS; "
+        + "Windows lets it in. Whether the SO_REUSEADDR that .NET adds lets it in on macOS is left to the macOS run.")]
 public sealed class Tcp_wildcard_then_loopback(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): 0.0.0.0 overlaps every IPv4 address; " + SocketMan + ", SO_REUSEADDR: a listener on INADDR_ANY blocks the port \"for any local address\"")]
-    [Expect(Os.Windows, "ok", WineReuseaddrTest + " (lines 2455-2487): with 0.0.0.0 listening, 127.0.0.1 binds and listens and gets the connection, on Windows; " + MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): no SO_REUSEADDR means a wildcard lookup, which finds the listener on 0.0.0.0")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): 0.0.0.0 overlaps every IPv4 address; " + SocketMan
+            + ", SO_REUSEADDR: a listener on INADDR_ANY blocks the port \"for any local address\"")]
+    [Expect(Os.Windows, "ok",
+        WineReuseaddrTest + " (lines 2455-2487): with 0.0.0.0 listening, 127.0.0.1 binds and listens and gets the "
+            + "connection, on Windows; " + MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific "
+            + "succeeds")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): no SO_REUSEADDR means a wildcard lookup, which finds the listener on 0.0.0.0")]
     public void Native()
     {
         using var wildcard = NativeSocket.Open(Transport.Tcp, Any);
@@ -94,9 +112,16 @@ public sealed class Tcp_wildcard_then_loopback(ITestOutputHelper output) : Claim
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetPal + " sets SO_REUSEADDR on both, but " + LinuxInetConnectionSock + ", inet_bind_conflict() ignores it once the other socket is in TCP_LISTEN")]
-    [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds; .NET on Windows sets no option at Bind")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Uncertain, not run: " + DotNetPal + " sets SO_REUSEADDR before the bind, and " + XnuInPcb + ", in_pcbbind() then does an exact lookup that does not find 0.0.0.0 and ignores the listen state (ok); macOS's Skywalk port reservations (netns_reserve_in) are not documented (refused?)")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        DotNetPal + " sets SO_REUSEADDR on both, but " + LinuxInetConnectionSock + ", inet_bind_conflict() ignores it "
+            + "once the other socket is in TCP_LISTEN")]
+    [Expect(Os.Windows, "ok",
+        MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds; .NET on Windows sets no "
+            + "option at Bind")]
+    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+        "Uncertain, not run: " + DotNetPal + " sets SO_REUSEADDR before the bind, and " + XnuInPcb + ", in_pcbbind() "
+            + "then does an exact lookup that does not find 0.0.0.0 and ignores the listen state (ok); macOS's Skywalk "
+            + "port reservations (netns_reserve_in) are not documented (refused?)")]
     public void Managed()
     {
         using var wildcard = new TcpListener(IPAddress.Any, 0);
@@ -111,13 +136,18 @@ public sealed class Tcp_wildcard_then_loopback(ITestOutputHelper output) : Claim
 }
 
 [Claim("tcp-loopback-then-wildcard", "wildcard-vs-specific",
-    "A TCP server listening on 127.0.0.1:P keeps a second server off 0.0.0.0:P on Linux and, natively, on macOS; Windows lets the wildcard server in.")]
+    "A TCP server listening on 127.0.0.1:P keeps a second server off 0.0.0.0:P on Linux and, natively, on macOS; "
+        + "Windows lets the wildcard server in.")]
 public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): a wildcard overlaps the listener's specific address")]
-    [Expect(Os.Windows, "ok", WineReuseaddrTest + " (lines 2489-2522): with 127.0.0.1 listening, 0.0.0.0 binds and listens, on Windows; " + MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): a wildcard bind without SO_REUSEADDR finds the specific listener")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): a wildcard overlaps the listener's specific address")]
+    [Expect(Os.Windows, "ok",
+        WineReuseaddrTest + " (lines 2489-2522): with 127.0.0.1 listening, 0.0.0.0 binds and listens, on Windows; "
+            + MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): a wildcard bind without SO_REUSEADDR finds the specific listener")]
     public void Native()
     {
         using var specific = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -131,9 +161,13 @@ public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : Claim
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): the implicit SO_REUSEADDR of " + DotNetPal + " does not help against a listener")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): the implicit SO_REUSEADDR of " + DotNetPal
+            + " does not help against a listener")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse", "Uncertain, not run: with the implicit SO_REUSEADDR of " + DotNetPal + ", " + XnuInPcb + ", in_pcbbind() looks up 0.0.0.0 exactly and does not find 127.0.0.1 (ok); Skywalk's netns_reserve_in may still refuse")]
+    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+        "Uncertain, not run: with the implicit SO_REUSEADDR of " + DotNetPal + ", " + XnuInPcb + ", in_pcbbind() looks "
+            + "up 0.0.0.0 exactly and does not find 127.0.0.1 (ok); Skywalk's netns_reserve_in may still refuse")]
     public void Managed()
     {
         using var specific = new TcpListener(IPAddress.Loopback, 0);
@@ -148,15 +182,22 @@ public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : Claim
 }
 
 [Claim("two-loopback-addresses", "wildcard-vs-specific",
-    "127.0.0.1 and 127.0.0.2 are different addresses: a TCP listener and a UDP socket on each share port P without any option. macOS has no 127.0.0.2 unless it is added to lo0.")]
+    "127.0.0.1 and 127.0.0.2 are different addresses: a TCP listener and a UDP socket on each share port P without any "
+        + "option. macOS has no 127.0.0.2 unless it is added to lo0.")]
 public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest(output)
 {
     private static readonly IPAddress SecondLoopback = IPAddress.Parse("127.0.0.2");
 
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "ok", "lo holds 127.0.0.1/8, so the local routing table has \"local 127.0.0.0/8\" and " + LinuxAfInet + ", inet_bind() accepts every RTN_LOCAL address; two different addresses never overlap")]
-    [Expect(Os.Windows, "ok", "Castwright issue #1346: binding 127.0.0.2 passes on windows-latest (no Microsoft page states it); " + MicrosoftReuseTables + ": sockets on different explicit addresses do not conflict")]
-    [Expect(Os.OSX, "ok", "Runs only where lo0 has the alias 127.0.0.2 (otherwise " + XnuInPcb + ", in_pcbbind() gives EADDRNOTAVAIL and the claim skips); different addresses do not overlap in in_pcbbind()")]
+    [Expect(Os.Linux, "ok",
+        "lo holds 127.0.0.1/8, so the local routing table has \"local 127.0.0.0/8\" and " + LinuxAfInet
+            + ", inet_bind() accepts every RTN_LOCAL address; two different addresses never overlap")]
+    [Expect(Os.Windows, "ok",
+        "Castwright issue #1346: binding 127.0.0.2 passes on windows-latest (no Microsoft page states it); "
+            + MicrosoftReuseTables + ": sockets on different explicit addresses do not conflict")]
+    [Expect(Os.OSX, "ok",
+        "Runs only where lo0 has the alias 127.0.0.2 (otherwise " + XnuInPcb + ", in_pcbbind() gives EADDRNOTAVAIL and "
+            + "the claim skips); different addresses do not overlap in in_pcbbind()")]
     [Needs(Capability.SecondLoopback)]
     public void Native()
     {
@@ -182,9 +223,15 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "ok", LinuxAfInet + ", inet_bind(): 127.0.0.2 is local; the implicit SO_REUSEADDR of " + DotNetPal + " plays no part between different addresses")]
-    [Expect(Os.Windows, "ok", "Castwright issue #1346 (windows-latest binds 127.0.0.2); " + MicrosoftReuseTables + ": different explicit addresses do not conflict")]
-    [Expect(Os.OSX, "ok", "Runs only where lo0 has the alias 127.0.0.2; different addresses do not overlap in " + XnuInPcb + ", in_pcbbind()")]
+    [Expect(Os.Linux, "ok",
+        LinuxAfInet + ", inet_bind(): 127.0.0.2 is local; the implicit SO_REUSEADDR of " + DotNetPal + " plays no part "
+            + "between different addresses")]
+    [Expect(Os.Windows, "ok",
+        "Castwright issue #1346 (windows-latest binds 127.0.0.2); " + MicrosoftReuseTables + ": different explicit "
+            + "addresses do not conflict")]
+    [Expect(Os.OSX, "ok",
+        "Runs only where lo0 has the alias 127.0.0.2; different addresses do not overlap in " + XnuInPcb
+            + ", in_pcbbind()")]
     [Needs(Capability.SecondLoopback)]
     public void Managed()
     {
@@ -213,9 +260,12 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
 public sealed class Two_wildcards(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): two wildcards of one family always overlap")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2: Default/Wildcard after Default/Wildcard gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the lookup finds the other 0.0.0.0 socket and neither has SO_REUSEPORT")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): two wildcards of one family always overlap")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftReuseTables + ", table 2: Default/Wildcard after Default/Wildcard gives WSAEADDRINUSE (10048)")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): the lookup finds the other 0.0.0.0 socket and neither has SO_REUSEPORT")]
     public void Native()
     {
         using var first = NativeSocket.Open(Transport.Tcp, Any);
@@ -227,9 +277,14 @@ public sealed class Two_wildcards(ITestOutputHelper output) : ClaimTest(output)
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxInetConnectionSock + ", inet_bind_conflict(): the implicit SO_REUSEADDR of " + DotNetPal + " does not help against a listener")]
-    [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2: Default/Wildcard after Default/Wildcard gives WSAEADDRINUSE")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): SO_REUSEADDR (set by " + DotNetPal + ") allows no exact duplicate without SO_REUSEPORT on both")]
+    [Expect(Os.Linux, "bind:AddressAlreadyInUse",
+        LinuxInetConnectionSock + ", inet_bind_conflict(): the implicit SO_REUSEADDR of " + DotNetPal
+            + " does not help against a listener")]
+    [Expect(Os.Windows, "bind:AddressAlreadyInUse",
+        MicrosoftReuseTables + ", table 2: Default/Wildcard after Default/Wildcard gives WSAEADDRINUSE")]
+    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+        XnuInPcb + ", in_pcbbind(): SO_REUSEADDR (set by " + DotNetPal + ") allows no exact duplicate without "
+            + "SO_REUSEPORT on both")]
     public void Managed()
     {
         using var first = new TcpListener(IPAddress.Any, 0);
