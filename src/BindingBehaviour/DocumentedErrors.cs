@@ -17,14 +17,14 @@ public static class DocumentedErrors
         [(Os.Linux, SocketError.InvalidArgument)] = (22, "Invalid argument"),
         [(Os.Linux, SocketError.OperationNotSupported)] = (95, "Operation not supported"),
         [(Os.Linux, SocketError.ConnectionRefused)] = (111, "Connection refused"),
-        [(Os.OSX, SocketError.AddressAlreadyInUse)] = (48, "Address already in use"),
-        [(Os.OSX, SocketError.AddressNotAvailable)] = (49, "Can't assign requested address"),
-        [(Os.OSX, SocketError.AccessDenied)] = (13, "Permission denied"),
-        [(Os.OSX, SocketError.InvalidArgument)] = (22, "Invalid argument"),
+        [(Os.MacOS, SocketError.AddressAlreadyInUse)] = (48, "Address already in use"),
+        [(Os.MacOS, SocketError.AddressNotAvailable)] = (49, "Can't assign requested address"),
+        [(Os.MacOS, SocketError.AccessDenied)] = (13, "Permission denied"),
+        [(Os.MacOS, SocketError.InvalidArgument)] = (22, "Invalid argument"),
         // .NET reports an unsupported option as ENOTSUP (45), not EOPNOTSUPP (102): SocketErrorPal.Unix.cs maps both to
         // OperationNotSupported, and the PAL returns Error_ENOTSUP for an option it does not know.
-        [(Os.OSX, SocketError.OperationNotSupported)] = (45, "Operation not supported"),
-        [(Os.OSX, SocketError.ConnectionRefused)] = (61, "Connection refused"),
+        [(Os.MacOS, SocketError.OperationNotSupported)] = (45, "Operation not supported"),
+        [(Os.MacOS, SocketError.ConnectionRefused)] = (61, "Connection refused"),
         [(Os.Windows, SocketError.AddressAlreadyInUse)] = (10048, "Only one usage of each socket address (protocol/network address/port) is normally permitted."),
         [(Os.Windows, SocketError.AddressNotAvailable)] = (10049, "The requested address is not valid in its context."),
         [(Os.Windows, SocketError.AccessDenied)] = (10013, "An attempt was made to access a socket in a way forbidden by its access permissions."),
@@ -40,7 +40,7 @@ public static class DocumentedErrors
     public static string Source(Os os) => os switch
     {
         Os.Linux => "Linux include/uapi/asm-generic/errno-base.h and errno.h, glibc strerror",
-        Os.OSX => "XNU bsd/sys/errno.h, macOS strerror",
+        Os.MacOS => "XNU bsd/sys/errno.h, macOS strerror",
         _ => "Microsoft Learn, \"Windows Sockets Error Codes\" (the system message of each WSA code)",
     };
 }

@@ -1,11 +1,11 @@
 namespace BindingBehaviour;
 
-/// <summary>The operating systems a claim states an expectation for. Names follow Verify's OS tokens.</summary>
+/// <summary>The operating systems a claim states an expectation for; snapshot files use Verify's tokens (<see cref="OsNames.SnapshotToken"/>).</summary>
 public enum Os
 {
     Linux,
     Windows,
-    OSX,
+    MacOS,
 }
 
 public static class HostOs
@@ -14,7 +14,7 @@ public static class HostOs
     public static Os? Current { get; } =
         OperatingSystem.IsLinux() ? Os.Linux
         : OperatingSystem.IsWindows() ? Os.Windows
-        : OperatingSystem.IsMacOS() ? Os.OSX
+        : OperatingSystem.IsMacOS() ? Os.MacOS
         : null;
 
     public static Os Require() =>
@@ -23,4 +23,10 @@ public static class HostOs
 
     public static bool TryParse(string? text, out Os os) =>
         Enum.TryParse(text, ignoreCase: false, out os) && Enum.IsDefined(os);
+}
+
+public static class OsNames
+{
+    /// <summary>The OS's token in snapshot file names, Verify's own (OSX for macOS), so that moving to Verify keeps the files.</summary>
+    public static string SnapshotToken(this Os os) => os == Os.MacOS ? "OSX" : os.ToString();
 }

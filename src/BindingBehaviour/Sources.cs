@@ -109,7 +109,7 @@ public static class Sources
 
     public const string NoNamespacesOnWindows = "Windows has no network namespaces a process can create (" + NetworkNamespacesMan + " describes a Linux facility); its settings of this kind are machine-wide, and the suite changes no machine-wide setting";
 
-    public const string NoNamespacesOnMacOs = "XNU has no network namespaces (" + NetworkNamespacesMan + " describes a Linux facility); macOS sysctls are machine-wide, and the suite changes no machine-wide setting";
+    public const string NoNamespacesOnMacOS = "XNU has no network namespaces (" + NetworkNamespacesMan + " describes a Linux facility); macOS sysctls are machine-wide, and the suite changes no machine-wide setting";
 
     public const string NoUserNamespaces = "Only Linux has user namespaces (" + UserNamespacesMan + ")";
 }

@@ -345,7 +345,7 @@ public sealed class CommandTests : IDisposable
         const string Commit = "1111111111111111111111111111111111111111";
         var attestations = new BindingBehaviour.Evidence.AttestationsFile("bindingbehaviour/attestations", 1,
         [
-            new("go-reuse-macos", "OSX", "golang/go", "src/net/listen_test.go", Commit, "TestDualStackUDPListener", "10-20", "macos CI", "ci-test",
+            new("go-reuse-macos", "MacOS", "golang/go", "src/net/listen_test.go", Commit, "TestDualStackUDPListener", "10-20", "macos CI", "ci-test",
                 "two UDP sockets on one address", InUse, Claim: UdpTwice, Layer: "Native"),
             new("freebsd-reuse", "FreeBSD", "freebsd/freebsd-src", "tests/sys/netinet/so_reuseport.c", Commit, "reuse", "5", "FreeBSD CI", "ci-test",
                 "two UDP sockets on one address", InUse, Claim: UdpTwice, Layer: "Native", Cells: ["native udp 127.0.0.1 - bound udp 127.0.0.1 - bound"]),
@@ -374,7 +374,7 @@ public sealed class CommandTests : IDisposable
             {
                 Variants = [.. c.Variants.Select(v => v with { Snapshots = new Dictionary<string, RefusalSnapshot>
                 {
-                    ["OSX"] = new("outcome: bind:AddressAlreadyInUse\nnative: 48\nmessage: Address already in use", true, "man 2 bind (macOS)"),
+                    ["MacOS"] = new("outcome: bind:AddressAlreadyInUse\nnative: 48\nmessage: Address already in use", true, "man 2 bind (macOS)"),
                     ["Linux"] = new("outcome: bind:AddressAlreadyInUse\nnative: 98\nmessage: Address already in use", false),
                 } })],
             })],

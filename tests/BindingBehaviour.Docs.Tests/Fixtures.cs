@@ -24,7 +24,7 @@ internal static class Fixtures
         new(TcpAndUdp, "tcp-and-udp", "A TCP listener and a UDP socket can both bind 127.0.0.1:P, whichever binds first.",
         [
             Variant(Layer.Native, "ok", "ok", "ok", "Observe(udp.Bind(tcp.LocalEndPoint));"),
-            Variant(Layer.Managed, "ok", "ok", "ok", "Observe(Managed.Try(Step.Bind, () => new UdpClient(endPoint)));"),
+            Variant(Layer.Managed, "ok", "ok", "ok", "Observe(ManagedCall.Try(Step.Bind, () => new UdpClient(endPoint)));"),
         ]),
         new(TablesApart, "tcp-and-udp", "The OS shows the two protocols' tables apart.",
         [
@@ -103,7 +103,7 @@ internal static class Fixtures
         {
             ["Linux"] = new(linux, $"man 7 socket ({layer})"),
             ["Windows"] = new(windows, "Microsoft Learn: Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"),
-            ["OSX"] = new(osx, "xnu bsd/netinet/in_pcb.c, in_pcbbind()"),
+            ["MacOS"] = new(osx, "xnu bsd/netinet/in_pcb.c, in_pcbbind()"),
         },
         code,
         "tests/BindingBehaviour.Tests/Claims/Fixture.cs",

@@ -111,7 +111,7 @@ public sealed class MatrixDocsTests : IDisposable
             .And.Contain($"✅ All {managed} cells of [linux-6.1.0-fixture-managed.tsv](../results/matrix/linux-6.1.0-fixture-managed.tsv) agree with the model: no disagreement.")
             .And.Contain(LinuxBindModel.Instance.Description.Split('\n')[0])
             .And.Contain(WindowsBindModel.Instance.Description.Split('\n')[0])
-            .And.Contain(BsdBindModel.Instance.Description.Split('\n')[0])
+            .And.Contain(MacOSBindModel.Instance.Description.Split('\n')[0])
             .And.Contain("Sources: torvalds/linux net/ipv4/inet_connection_sock.c")
             .And.Contain(DotNetOptionMapping.Description.Split('\n')[0]);
         Row(rules, "Linux")[2].Should().Be($"`linux-6.1.0-fixture`: ✅ all {native} observed cells agree");

@@ -96,7 +96,7 @@ internal sealed class MergedResults
     public static IReadOnlyList<ClaimVariant> Layers(ClaimDefinition claim) =>
         [.. claim.Variants.OrderBy(v => Enum.Parse<Layer>(v.Layer))];
 
-    /// <summary>The attestations of a claim on one layer for an OS name (Linux, Windows, OSX or FreeBSD).</summary>
+    /// <summary>The attestations of a claim on one layer for an OS name (Linux, Windows, MacOS or FreeBSD).</summary>
     public IReadOnlyList<Attestation> AttestationsOf(ClaimDefinition claim, ClaimVariant variant, string os) =>
         _attestations.GetValueOrDefault((claim.Id, variant.Layer, os)) ?? [];
 

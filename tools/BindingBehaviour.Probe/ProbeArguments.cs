@@ -170,7 +170,7 @@ public static class ProbeArguments
                     {
                         "linux" => Os.Linux,
                         "windows" => Os.Windows,
-                        "macos" => Os.OSX,
+                        "macos" => Os.MacOS,
                         var other => throw new ProbeUsageException($"--os takes linux, windows or macos, not {Quote(other)}"),
                     };
                     break;

@@ -310,7 +310,7 @@ public static class ProbeRunner
         }
         else
         {
-            var opened = Managed.TryOpen(transport, target.AddressFamily, out var managed);
+            var opened = ManagedCall.TryOpen(transport, target.AddressFamily, out var managed);
             if (!opened.Succeeded)
             {
                 return (opened, null, null);
@@ -319,7 +319,7 @@ public static class ProbeRunner
             socket = managed!;
         }
 
-        var outcome = Managed.Try(Step.Connect, () => socket.Connect(target));
+        var outcome = ManagedCall.Try(Step.Connect, () => socket.Connect(target));
         return (outcome, outcome.Succeeded ? socket.LocalEndPoint as IPEndPoint : null, socket);
     }
 
@@ -329,7 +329,7 @@ public static class ProbeRunner
         var buffer = new byte[65536];
         var received = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outcome = Managed.Try(Step.Receive, () =>
+        var outcome = ManagedCall.Try(Step.Receive, () =>
         {
             while (received < count && clock.Elapsed < timeout)
             {
@@ -347,7 +347,7 @@ public static class ProbeRunner
     private static Outcome Listen(IDisposable handle) => handle switch
     {
         NativeSocket native => native.Listen(),
-        Socket managed => Managed.Try(Step.Listen, () => managed.Listen()),
+        Socket managed => ManagedCall.Try(Step.Listen, () => managed.Listen()),
         _ => throw new InvalidOperationException($"Unknown socket {handle.GetType()}"),
     };
 

@@ -15,7 +15,7 @@ public sealed record AttestationsFile(string Schema, int SchemaVersion, IReadOnl
 }
 
 /// <summary>
-/// One public test's assertion. <see cref="Os"/> is Linux, Windows, OSX or FreeBSD (FreeBSD evidence is shown as FreeBSD,
+/// One public test's assertion. <see cref="Os"/> is Linux, Windows, MacOS or FreeBSD (FreeBSD evidence is shown as FreeBSD,
 /// never as macOS). <see cref="Asserts"/> is an outcome code as the claim or the matrix writes it. <see cref="Cells"/>
 /// are matrix cells written as the TSV's nine key fields joined by single spaces:
 /// <c>native tcp [::] - listening tcp 0.0.0.0 - bound</c>.
@@ -40,7 +40,7 @@ public sealed record Attestation(
     /// <summary>The kinds, strongest first: a CI-run assertion on the OS, a maintainer's statement, a user's report with a reproducer.</summary>
     public static readonly IReadOnlyList<string> Kinds = ["ci-test", "maintainer", "report"];
 
-    public static readonly IReadOnlyList<string> OsNames = ["Linux", "Windows", "OSX", "FreeBSD"];
+    public static readonly IReadOnlyList<string> OsNames = ["Linux", "Windows", "MacOS", "FreeBSD"];
 
     /// <summary>A link to the lines on GitHub at the cited commit.</summary>
     public string Url

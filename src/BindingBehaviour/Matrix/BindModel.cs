@@ -177,7 +177,7 @@ public abstract class BindModel
     public static BindModel For(Os os) => os switch
     {
         Os.Linux => LinuxBindModel.Instance,
-        Os.OSX => BsdBindModel.Instance,
+        Os.MacOS => MacOSBindModel.Instance,
         _ => WindowsBindModel.Instance,
     };
 
@@ -186,7 +186,7 @@ public abstract class BindModel
     public static BindModel ForThisMachine(Os os) =>
         os == Os.Linux && OperatingSystem.IsLinux() ? LinuxBindModel.For(LinuxBindModel.ThisKernelRelease()) : For(os);
 
-    public static IReadOnlyList<BindModel> All { get; } = [LinuxBindModel.Instance, WindowsBindModel.Instance, BsdBindModel.Instance];
+    public static IReadOnlyList<BindModel> All { get; } = [LinuxBindModel.Instance, WindowsBindModel.Instance, MacOSBindModel.Instance];
 
     protected static bool IsV4Mapped(IPAddress address) => address.IsIPv4MappedToIPv6;
 

@@ -20,14 +20,14 @@ public static class MatrixSockets
     public static Outcome OpenManaged(Transport transport, IPEndPoint endPoint, ManagedOptions options, bool listen, out Socket? socket, Action<Socket>? beforeBind = null)
     {
         socket = null;
-        var opened = Managed.TryOpen(transport, endPoint.AddressFamily, out var open);
+        var opened = ManagedCall.TryOpen(transport, endPoint.AddressFamily, out var open);
         if (!opened.Succeeded)
         {
             return opened;
         }
 
         var created = open!;
-        var outcome = Managed.Steps(
+        var outcome = ManagedCall.Steps(
             (Step.SetOption, () => SetManaged(created, options)),
             (Step.SetOption, () => beforeBind?.Invoke(created)),
             (Step.Bind, () => created.Bind(endPoint)),

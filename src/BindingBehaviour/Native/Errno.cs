@@ -27,7 +27,7 @@ public static class Errno
         [111] = SocketError.ConnectionRefused, // ECONNREFUSED
     };
 
-    private static readonly Dictionary<int, SocketError> MacOs = new()
+    private static readonly Dictionary<int, SocketError> MacOS = new()
     {
         [1] = SocketError.AccessDenied,
         [13] = SocketError.AccessDenied,
@@ -73,7 +73,7 @@ public static class Errno
 
     public static SocketError ToSocketError(Os os, int errno)
     {
-        var table = os == Os.OSX ? MacOs : Linux;
+        var table = os == Os.MacOS ? MacOS : Linux;
         return table.TryGetValue(errno, out var error) ? error : SocketError.SocketError;
     }
 }

@@ -37,7 +37,7 @@ public readonly unsafe struct NativeDescriptor : IDisposable
         socket = default;
         if (os == Os.Windows)
         {
-            var opened = Managed.TryOpen(transport, family, out var managed);
+            var opened = ManagedCall.TryOpen(transport, family, out var managed);
             if (opened.Succeeded)
             {
                 socket = new NativeDescriptor(os, -1, managed);
@@ -271,12 +271,12 @@ public readonly unsafe struct NativeDescriptor : IDisposable
     private static Outcome SetManaged(Socket socket, int level, int name, int value)
     {
         var bytes = BitConverter.GetBytes(value);
-        return Managed.Try(Step.SetOption, () => socket.SetRawSocketOption(level, name, bytes));
+        return ManagedCall.Try(Step.SetOption, () => socket.SetRawSocketOption(level, name, bytes));
     }
 
-    private static Outcome BindManaged(Socket socket, IPEndPoint endPoint) => Managed.Try(Step.Bind, () => socket.Bind(endPoint));
+    private static Outcome BindManaged(Socket socket, IPEndPoint endPoint) => ManagedCall.Try(Step.Bind, () => socket.Bind(endPoint));
 
-    private static Outcome ListenManaged(Socket socket, int backlog) => Managed.Try(Step.Listen, () => socket.Listen(backlog));
+    private static Outcome ListenManaged(Socket socket, int backlog) => ManagedCall.Try(Step.Listen, () => socket.Listen(backlog));
 
     private void GetSockName(byte* buffer)
     {

@@ -15,7 +15,7 @@ public static class NativeNumbers
     public static int AfInet6(Os os) => os switch
     {
         Os.Linux => 10,
-        Os.OSX => 30,
+        Os.MacOS => 30,
         _ => 23,
     };
 
@@ -30,9 +30,9 @@ public static class NativeNumbers
         (Os.Linux, NativeOption.V6Only) => (IpProtoIpv6, 26),
         (Os.Linux, NativeOption.FreeBind) => (0, 15), // SOL_IP, IP_FREEBIND: include/uapi/linux/in.h
         (Os.Linux, NativeOption.V6FreeBind) => (IpProtoIpv6, 78), // IPV6_FREEBIND: include/uapi/linux/in6.h
-        (Os.OSX, NativeOption.ReuseAddress) => (0xffff, 0x4),
-        (Os.OSX, NativeOption.ReusePort) => (0xffff, 0x200),
-        (Os.OSX, NativeOption.V6Only) => (IpProtoIpv6, 27),
+        (Os.MacOS, NativeOption.ReuseAddress) => (0xffff, 0x4),
+        (Os.MacOS, NativeOption.ReusePort) => (0xffff, 0x200),
+        (Os.MacOS, NativeOption.V6Only) => (IpProtoIpv6, 27),
         (Os.Windows, NativeOption.ReuseAddress) => (0xffff, 4),
         (Os.Windows, NativeOption.ExclusiveAddressUse) => (0xffff, ~4),
         (Os.Windows, NativeOption.V6Only) => (IpProtoIpv6, 27),

@@ -81,7 +81,7 @@ public sealed unsafe class NativeUnixSocket : IDisposable
         buffer.Clear();
         var name = Encoding.UTF8.GetBytes(path);
         var abstractName = name.Length > 0 && name[0] == 0;
-        var capacity = _os switch { Os.OSX => MacPathLength, Os.Windows => WindowsPathLength, _ => LinuxPathLength };
+        var capacity = _os switch { Os.MacOS => MacPathLength, Os.Windows => WindowsPathLength, _ => LinuxPathLength };
         if (name.Length + (abstractName ? 0 : 1) > capacity)
         {
             throw new ArgumentException($"A Unix socket path holds at most {capacity - 1} bytes on {_os}: {path}", nameof(path));
@@ -89,7 +89,7 @@ public sealed unsafe class NativeUnixSocket : IDisposable
 
         name.CopyTo(buffer[2..]);
         var length = 2 + name.Length + (abstractName ? 0 : 1);
-        if (_os == Os.OSX)
+        if (_os == Os.MacOS)
         {
             buffer[0] = (byte)length;
             buffer[1] = AfUnix;

@@ -37,7 +37,7 @@ public static class CatalogBuilder
         var snapshots = new SortedDictionary<string, RefusalSnapshot>(StringComparer.Ordinal);
         foreach (var os in Enum.GetValues<Os>())
         {
-            var path = Path.Combine(snapshotsDirectory, $"{claim.ClassName}.{method.Name}.{os}.verified.txt");
+            var path = Path.Combine(snapshotsDirectory, $"{claim.ClassName}.{method.Name}.{os.SnapshotToken()}.verified.txt");
             if (File.Exists(path))
             {
                 snapshots[os.ToString()] = ReadSnapshot(File.ReadAllText(path, Encoding.UTF8));

@@ -34,7 +34,7 @@ public sealed record RecipeDefinition(
 /// <summary>One step of a recipe, in words, and the ids of the claims that show it holds.</summary>
 public sealed record RecipeStep(string Text, IReadOnlyList<string> Claims);
 
-/// <summary>What differs on one OS (Linux, Windows, OSX), with its source.</summary>
+/// <summary>What differs on one OS (Linux, Windows, MacOS), with its source.</summary>
 public sealed record RecipeNote(string Os, string Text, string Source);
 
 /// <summary>Reads the recipes file strictly and writes it deterministically.</summary>
@@ -96,7 +96,7 @@ public static partial class RecipesJson
             {
                 if (!HostOs.TryParse(note.Os, out _) || string.IsNullOrWhiteSpace(note.Text) || string.IsNullOrWhiteSpace(note.Source))
                 {
-                    Fail($"a note of the recipe \"{recipe.Id}\" needs an OS (Linux, Windows or OSX), a text and a source; it says OS \"{note.Os}\".");
+                    Fail($"a note of the recipe \"{recipe.Id}\" needs an OS (Linux, Windows or MacOS), a text and a source; it says OS \"{note.Os}\".");
                 }
             }
         }

@@ -84,7 +84,7 @@ public static class RunEnvironment
         var text = HostOs.Current switch
         {
             Os.Linux => ReadSysctl("net.ipv4.ip_local_port_range"),
-            Os.OSX => Run("sysctl", "-n net.inet.ip.portrange.first net.inet.ip.portrange.last"),
+            Os.MacOS => Run("sysctl", "-n net.inet.ip.portrange.first net.inet.ip.portrange.last"),
             _ => null,
         };
         var parts = text?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -123,7 +123,7 @@ public static class RunEnvironment
                 }
 
                 break;
-            case Os.OSX:
+            case Os.MacOS:
                 foreach (var name in new[] { "net.inet.ip.portrange.first", "net.inet.ip.portrange.last", "net.inet6.ip6.v6only" })
                 {
                     if (Run("sysctl", "-n " + name) is { } value)

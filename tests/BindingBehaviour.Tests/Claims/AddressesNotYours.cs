@@ -23,7 +23,7 @@ public sealed class Non_local_ipv4_address(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Windows, "bind:AddressNotAvailable",
         MicrosoftBind + ", WSAEADDRNOTAVAIL: \"The requested address is not valid in its context\", for an address "
             + "that is not a valid local IP address on this computer")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable",
+    [Expect(Os.MacOS, "bind:AddressNotAvailable",
         XnuInPcb + ", in_pcbbind(): ifa_ifwithaddr() finds no interface with the address → EADDRNOTAVAIL")]
     public void Native()
     {
@@ -34,11 +34,11 @@ public sealed class Non_local_ipv4_address(ITestOutputHelper output) : ClaimTest
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressNotAvailable", LinuxAfInet + ", __inet_bind(); the SO_REUSEADDR .NET adds does not matter")]
     [Expect(Os.Windows, "bind:AddressNotAvailable", MicrosoftBind + ", WSAEADDRNOTAVAIL")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", XnuInPcb + ", in_pcbbind(): ifa_ifwithaddr() → EADDRNOTAVAIL")]
+    [Expect(Os.MacOS, "bind:AddressNotAvailable", XnuInPcb + ", in_pcbbind(): ifa_ifwithaddr() → EADDRNOTAVAIL")]
     public void Managed()
     {
         using var listener = new TcpListener(NotOurs, 0);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, listener.Start));
+        Observe(ManagedCall.Try(Step.Bind, listener.Start));
     }
 }
 
@@ -53,7 +53,7 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
         LinuxAfInet6 + ", __inet6_bind(): ipv6_chk_addr() finds no local address and nonlocal binding is off → "
             + "-EADDRNOTAVAIL")]
     [Expect(Os.Windows, "bind:AddressNotAvailable", MicrosoftBind + ", WSAEADDRNOTAVAIL: not a valid local address")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", XnuIn6Pcb + ", in6_pcbbind(): ifa_ifwithaddr() returns NULL → EADDRNOTAVAIL")]
+    [Expect(Os.MacOS, "bind:AddressNotAvailable", XnuIn6Pcb + ", in6_pcbbind(): ifa_ifwithaddr() returns NULL → EADDRNOTAVAIL")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -64,13 +64,13 @@ public sealed class Non_local_ipv6_address(ITestOutputHelper output) : ClaimTest
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressNotAvailable", LinuxAfInet6 + ", __inet6_bind()")]
     [Expect(Os.Windows, "bind:AddressNotAvailable", MicrosoftBind + ", WSAEADDRNOTAVAIL")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", XnuIn6Pcb + ", in6_pcbbind()")]
+    [Expect(Os.MacOS, "bind:AddressNotAvailable", XnuIn6Pcb + ", in6_pcbbind()")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
         var clientEndPoint = new IPEndPoint(NotOurs, 0);
         using var client = new UdpClient(clientEndPoint.AddressFamily);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => client.Client.Bind(clientEndPoint)));
+        Observe(ManagedCall.Try(Step.Bind, () => client.Client.Bind(clientEndPoint)));
     }
 }
 
@@ -87,7 +87,7 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
         IpMan + ", IP_FREEBIND: \"allows binding to an IP address that is nonlocal or does not (yet) exist\"; "
             + LinuxAfInet + ", __inet_bind(): inet_can_nonlocal_bind()")]
     [Expect(Os.Windows, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); Winsock's ws2ipdef.h has no counterpart")]
-    [Expect(Os.OSX, "n/a",
+    [Expect(Os.MacOS, "n/a",
         "IP_FREEBIND is a Linux option (" + IpMan + "); XNU bsd/netinet/in.h has none (FreeBSD's IP_BINDANY is not in "
             + "macOS)")]
     [Needs(Capability.FreeBind)]
@@ -102,7 +102,7 @@ public sealed class Ip_freebind(ITestOutputHelper output) : ClaimTest(output)
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", ".NET has no name for IP_FREEBIND, but SetRawSocketOption(0, 15, 1) reaches it; " + IpMan + ", IP_FREEBIND")]
     [Expect(Os.Windows, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); Winsock has no counterpart")]
-    [Expect(Os.OSX, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); macOS has no counterpart")]
+    [Expect(Os.MacOS, "n/a", "IP_FREEBIND is a Linux option (" + IpMan + "); macOS has no counterpart")]
     [Needs(Capability.FreeBind)]
     [Sandbox(NetworkNamespace.New)]
     public void Managed()
@@ -122,7 +122,7 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
         "include/uapi/linux/in6.h: IPV6_FREEBIND is 78; " + LinuxAfInet6 + ", __inet6_bind(): ipv6_can_nonlocal_bind() "
             + "skips the local-address check")]
     [Expect(Os.Windows, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); Winsock has no counterpart")]
-    [Expect(Os.OSX, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); XNU bsd/netinet6/in6.h has none")]
+    [Expect(Os.MacOS, "n/a", "IPV6_FREEBIND is a Linux option (include/uapi/linux/in6.h); XNU bsd/netinet6/in6.h has none")]
     [Needs(Capability.V6FreeBind)]
     [Needs(Capability.Ipv6Loopback)]
     [Sandbox(NetworkNamespace.New)]
@@ -138,7 +138,7 @@ public sealed class Ipv6_freebind(ITestOutputHelper output) : ClaimTest(output)
         ".NET has no name for IPV6_FREEBIND, but SetRawSocketOption(41, 78, 1) reaches it; " + LinuxAfInet6
             + ", __inet6_bind()")]
     [Expect(Os.Windows, "n/a", "IPV6_FREEBIND is a Linux option; Winsock has no counterpart")]
-    [Expect(Os.OSX, "n/a", "IPV6_FREEBIND is a Linux option; macOS has no counterpart")]
+    [Expect(Os.MacOS, "n/a", "IPV6_FREEBIND is a Linux option; macOS has no counterpart")]
     [Needs(Capability.V6FreeBind)]
     [Needs(Capability.Ipv6Loopback)]
     [Sandbox(NetworkNamespace.New)]
@@ -166,7 +166,7 @@ public sealed class Loopback_broadcast_address(ITestOutputHelper output) : Claim
         "Sources disagree: " + MicrosoftBind + " gives WSAEACCES for a datagram bind to a broadcast address without "
             + "SO_BROADCAST and WSAEADDRNOTAVAIL for a non-local one; no source says how Windows treats "
             + "127.255.255.255")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable",
+    [Expect(Os.MacOS, "bind:AddressNotAvailable",
         "Derived, not run: " + XnuInPcb + ", in_pcbbind() needs ifa_ifwithaddr() to find the address, which matches a "
             + "broadcast address only on an IFF_BROADCAST interface, and lo0 is not one")]
     public void Native()
@@ -180,11 +180,11 @@ public sealed class Loopback_broadcast_address(ITestOutputHelper output) : Claim
     [Expect(Os.Windows, "ok | bind:AddressNotAvailable | bind:AccessDenied",
         "Sources disagree: " + MicrosoftBind + " (WSAEACCES for broadcast without SO_BROADCAST, WSAEADDRNOTAVAIL for "
             + "non-local)")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable", "Derived, not run: " + XnuInPcb + ", in_pcbbind(): lo0 is no broadcast interface")]
+    [Expect(Os.MacOS, "bind:AddressNotAvailable", "Derived, not run: " + XnuInPcb + ", in_pcbbind(): lo0 is no broadcast interface")]
     public void Managed()
     {
         var clientEndPoint = new IPEndPoint(LoopbackBroadcast, 0);
         using var client = new UdpClient(clientEndPoint.AddressFamily);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => client.Client.Bind(clientEndPoint)));
+        Observe(ManagedCall.Try(Step.Bind, () => client.Client.Bind(clientEndPoint)));
     }
 }

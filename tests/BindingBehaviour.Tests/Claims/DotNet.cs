@@ -22,7 +22,7 @@ public sealed class Dotnet_tcp_bind_sets_reuseaddr(ITestOutputHelper output) : C
         "socket(7), SO_REUSEADDR: off unless set; bind(2) sets no option")]
     [Expect(Os.Windows, "Tcp: off before bind, off after; Udp: off after bind",
         MicrosoftReuseTables + ": SO_REUSEADDR is off until the application sets it")]
-    [Expect(Os.OSX, "Tcp: off before bind, off after; Udp: off after bind",
+    [Expect(Os.MacOS, "Tcp: off before bind, off after; Udp: off after bind",
         XnuInPcb + ", in_pcbbind() reads so_options and never sets SO_REUSEADDR")]
     public void Native()
     {
@@ -43,7 +43,7 @@ public sealed class Dotnet_tcp_bind_sets_reuseaddr(ITestOutputHelper output) : C
     [Expect(Os.Windows, "Tcp: off before Bind, off after; Udp: off after Bind; Stream with ProtocolType.IP: off after Bind",
         "The option is added in the Unix PAL only (" + DotNetPal + ", SystemNative_Bind: \"On Windows, Bind during "
             + "TCP_WAIT is allowed\"); SocketPal.Windows.cs calls Winsock bind with no option")]
-    [Expect(Os.OSX, "Tcp: off before Bind, on after; Udp: off after Bind; Stream with ProtocolType.IP: off after Bind",
+    [Expect(Os.MacOS, "Tcp: off before Bind, on after; Udp: off after Bind; Stream with ProtocolType.IP: off after Bind",
         DotNetPal + ", SystemNative_Bind sets SO_REUSEADDR for ProtocolType_PT_TCP on every Unix; dotnet/corefx#24562 "
             + "(macOS and Linux rebind after Dispose)")]
     public void Managed()
@@ -76,7 +76,7 @@ public sealed class Dotnet_reuseaddress_sets_two_options(ITestOutputHelper outpu
         "socket(7): SO_REUSEADDR and SO_REUSEPORT are separate options (SOL_SOCKET 2 and 15 in "
             + "include/uapi/asm-generic/socket.h)")]
     [Expect(Os.Windows, "SO_REUSEADDR on, SO_REUSEPORT none", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "SO_REUSEADDR on, SO_REUSEPORT off",
+    [Expect(Os.MacOS, "SO_REUSEADDR on, SO_REUSEPORT off",
         "XNU bsd/sys/socket.h: SO_REUSEADDR 0x0004 and SO_REUSEPORT 0x0200 are separate bits of so_options")]
     public void Native()
     {
@@ -93,7 +93,7 @@ public sealed class Dotnet_reuseaddress_sets_two_options(ITestOutputHelper outpu
             + "SocketOptionName_SO_EXCLUSIVEADDRUSE control SO_REUSEPORT/SO_REUSEADDR\"; dotnet/corefx#32046")]
     [Expect(Os.Windows, "SO_REUSEADDR on, SO_REUSEPORT none",
         "SocketOptionName.ReuseAddress is Winsock's SO_REUSEADDR (4) itself; " + NoReusePortOnWindows)]
-    [Expect(Os.OSX, "SO_REUSEADDR on, SO_REUSEPORT on",
+    [Expect(Os.MacOS, "SO_REUSEADDR on, SO_REUSEPORT on",
         DotNetPal + ", SystemNative_SetSockOpt sets SO_REUSEPORT, then SO_REUSEADDR, under #ifdef SO_REUSEPORT "
             + "(defined on macOS)")]
     public void Managed()
@@ -118,7 +118,7 @@ public sealed class Dotnet_reuseaddress_getter_reads_reuseport(ITestOutputHelper
             + "normalised to 0 or 1")]
     [Expect(Os.Windows, "1 with raw SO_REUSEADDR on, none with raw SO_REUSEPORT on",
         "On Windows ReuseAddress reads SO_REUSEADDR itself; " + NoReusePortOnWindows)]
-    [Expect(Os.OSX, "0 with raw SO_REUSEADDR on, 1 with raw SO_REUSEPORT on",
+    [Expect(Os.MacOS, "0 with raw SO_REUSEADDR on, 1 with raw SO_REUSEPORT on",
         DotNetPal + ", SystemNative_GetSockOpt reads SO_REUSEPORT (\"macOS returns non-zero values other than 1\", "
             + "hence the normalisation)")]
     public void Managed()
@@ -155,7 +155,7 @@ public sealed class Dotnet_exclusiveaddressuse_inverts_reuse(ITestOutputHelper o
         "Sources disagree on the default: the ExclusiveAddressUse docs say true only on Windows Server 2003 and XP "
             + "SP2, while Winsock leaves SO_EXCLUSIVEADDRUSE off until set (" + MicrosoftReuseTables + "); either way "
             + "it is a separate option from SO_REUSEADDR")]
-    [Expect(Os.OSX, Unix,
+    [Expect(Os.MacOS, Unix,
         DotNetPal + ", SystemNative_SetSockOpt and SystemNative_GetSockOpt map ExclusiveAddressUse onto the same pair "
             + "on every Unix")]
     public void Managed()
@@ -185,7 +185,7 @@ public sealed class Dotnet_exclusiveaddressuse_before_bind_only(ITestOutputHelpe
             + ", ExclusiveAddressUse setter: net_tcplistener_mustbestopped while active")]
     [Expect(Os.Windows, "Socket after Bind: InvalidOperationException; TcpListener after Start: InvalidOperationException",
         DotNetSocket + " and " + DotNetTcpListener + ": the checks are managed code, the same on every OS")]
-    [Expect(Os.OSX, "Socket after Bind: InvalidOperationException; TcpListener after Start: InvalidOperationException",
+    [Expect(Os.MacOS, "Socket after Bind: InvalidOperationException; TcpListener after Start: InvalidOperationException",
         DotNetSocket + " and " + DotNetTcpListener + ": the checks are managed code, the same on every OS")]
     public void Managed()
     {
@@ -227,13 +227,13 @@ public sealed class Dotnet_reuseunicastport_windows_only(ITestOutputHelper outpu
     [Expect(Os.Windows, "ok",
         "dotnet/runtime src/libraries/Common/tests/System/Net/Capability.Sockets.cs, SocketsReuseUnicastPortSupport: "
             + "supported on Windows 10 and later")]
-    [Expect(Os.OSX, "setoption:OperationNotSupported",
+    [Expect(Os.MacOS, "setoption:OperationNotSupported",
         DotNetPal + ": the same missing mapping on every Unix; " + DotNetSocketErrorPal + " maps ENOTSUP to "
             + "OperationNotSupported")]
     public void Managed()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        Observe(BindingBehaviour.Managed.Try(Step.SetOption,
+        Observe(ManagedCall.Try(Step.SetOption,
             () => socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseUnicastPort, true)));
     }
 }
@@ -253,7 +253,7 @@ public sealed class Tcplistener_any_is_ipv4(ITestOutputHelper output) : ClaimTes
     [Expect(Os.Windows, "InterNetwork, SO_REUSEADDR off, SO_REUSEPORT none, ExclusiveAddressUse=False | InterNetwork, SO_REUSEADDR off, SO_REUSEPORT none, ExclusiveAddressUse=True",
         "Sources disagree on the ExclusiveAddressUse default on Windows (the API docs against " + MicrosoftReuseTables
             + "); " + DotNetTcpListener + " sets nothing, and Windows .NET adds nothing at Bind")]
-    [Expect(Os.OSX, Unix, DotNetTcpListener + " and " + DotNetPal + ", SystemNative_Bind: the same code on every Unix")]
+    [Expect(Os.MacOS, Unix, DotNetTcpListener + " and " + DotNetPal + ", SystemNative_Bind: the same code on every Unix")]
     public void Managed()
     {
         using var listener = new TcpListener(IPAddress.Any, 0);
@@ -277,7 +277,7 @@ public sealed class Tcplistener_create_is_dual_mode(ITestOutputHelper output) : 
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftDualStack + ": a dual-stack wildcard reserves the port on both the IPv4 and IPv6 stacks, so a later "
             + "IPv4 bind fails")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse | ok",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse | ok",
         "Sources disagree: " + XnuInPcb + ", in_pcbbind() refuses an IPv4 wildcard over a dual-stack [::] (golang/go "
             + "listen_test.go: fails on darwin), but .NET's implicit SO_REUSEADDR on the IPv4 socket may let the BSD "
             + "exact lookup pass it")]
@@ -306,7 +306,7 @@ public sealed class Udpclient_binds_in_constructor(ITestOutputHelper output) : C
         DotNetUdpClient + ": UdpClient(int port) and UdpClient(IPEndPoint) create the socket and call Client.Bind; "
             + "UdpClient() only creates it; " + DotNetSocket + ", ExclusiveAddressUse setter refuses a bound socket")]
     [Expect(Os.Windows, Everywhere, DotNetUdpClient + " and " + DotNetSocket + ": managed code, the same on every OS")]
-    [Expect(Os.OSX, Everywhere, DotNetUdpClient + " and " + DotNetSocket + ": managed code, the same on every OS")]
+    [Expect(Os.MacOS, Everywhere, DotNetUdpClient + " and " + DotNetSocket + ": managed code, the same on every OS")]
     public void Managed()
     {
         using var withPort = new UdpClient(0);
@@ -341,7 +341,7 @@ public sealed class Dotnet_ipv6_sockets_start_v6only(ITestOutputHelper output) :
     [Expect(Os.Windows, "IPV6_V6ONLY on",
         MicrosoftDualStack + ": \"By default, an IPv6 socket created on Windows Vista and later only operates over the "
             + "IPv6 protocol\"")]
-    [Expect(Os.OSX, "IPV6_V6ONLY off", XnuIn6Proto + ": ip6_v6only = 0, the default of net.inet6.ip6.v6only")]
+    [Expect(Os.MacOS, "IPV6_V6ONLY off", XnuIn6Proto + ": ip6_v6only = 0, the default of net.inet6.ip6.v6only")]
     public void Native()
     {
         var opened = NativeSocket.TryOpen(Transport.Tcp, AddressFamily.InterNetworkV6, out var socket);
@@ -361,7 +361,7 @@ public sealed class Dotnet_ipv6_sockets_start_v6only(ITestOutputHelper output) :
         DotNetSafeHandleUnix + ", CreateSocket: \"enable IPV6_V6ONLY by default for normal AF_INET6 sockets\"")]
     [Expect(Os.Windows, "IPV6_V6ONLY on, DualMode=False",
         MicrosoftDualStack + ": Windows already defaults to IPv6-only, so .NET has nothing to change")]
-    [Expect(Os.OSX, "IPV6_V6ONLY on, DualMode=False", DotNetSafeHandleUnix + ", CreateSocket sets IPV6_V6ONLY=1 on every Unix")]
+    [Expect(Os.MacOS, "IPV6_V6ONLY on, DualMode=False", DotNetSafeHandleUnix + ", CreateSocket sets IPV6_V6ONLY=1 on every Unix")]
     [Needs(Capability.Ipv6)]
     public void Managed()
     {
@@ -384,7 +384,7 @@ public sealed class Kestrel_second_server_same_port(ITestOutputHelper output) : 
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         KestrelTransportOptions + " sets no option on Windows; " + MicrosoftReuseTables + ", table 2: Default/Specific "
             + "after Default/Specific gives WSAEADDRINUSE")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact duplicate without SO_REUSEPORT on both is EADDRINUSE; "
             + KestrelAddressBinder + " wraps it the same way")]
     public async Task Managed()
@@ -434,7 +434,7 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
             + "nothing to dispose the socket when Bind throws; " + KestrelTransportOptions
             + ", CreateDefaultBoundListenSocket: new Socket(...) then listenSocket.Bind(endpoint), likewise")]
     [Expect(Os.Windows, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
-    [Expect(Os.OSX, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
+    [Expect(Os.MacOS, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
     [Needs(Capability.ProcSelfFd)]
     public async Task Managed()
     {

@@ -26,7 +26,7 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
             + "reserves the IPv4 port too) and table 2 of " + MicrosoftReuseTables + " (two default wildcards: "
             + "WSAEADDRINUSE). Wine's [::] only binds; that it listens here is not attested, and Wine's "
             + "wildcard-and-loopback test shows no conflict added at listen")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): the lookup for 0.0.0.0 finds the dual-stack [::] socket (INP_IPV4 set by "
             + "tcp6_usr_bind in " + XnuTcpUsrreq + ") and refuses an AF_INET newcomer; " + GoListenTest
             + ": darwin fails")]
@@ -49,7 +49,7 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
     [Expect(Os.Windows, "ok",
         WineReuseaddrTest + ", tests_exclusive[14]: a default 0.0.0.0 binds beside a default dual-stack [::] on "
             + "Windows, against " + MicrosoftDualStack + "; .NET on Windows sets no option at Bind or Start")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): the exact lookup (SO_REUSEADDR from " + DotNetPal + ") finds the dual-stack [::] "
             + "socket, which has no SO_REUSEPORT, and the newcomer is AF_INET")]
     [Needs(Capability.Ipv6Loopback)]
@@ -60,7 +60,7 @@ public sealed class Dual_stack_any_then_ipv4_any(ITestOutputHelper output) : Cla
         dual.Listen();
 
         using var ipv4 = new TcpListener(IPAddress.Any, ((IPEndPoint)dual.LocalEndPoint!).Port);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, ipv4.Start));
+        Observe(ManagedCall.Try(Step.Bind, ipv4.Start));
     }
 }
 
@@ -78,7 +78,7 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
             + "both\" stacks, and 0.0.0.0:P is taken (refused); " + WineReuseaddrTest + ", tests_exclusive[10], [11] "
             + "and [14], asserted on Windows, show an AF_INET 0.0.0.0 acting as the more specific bind beside a "
             + "dual-stack [::], which makes this order succeed too (ok), but no run tests this order")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "ok | bind:AddressAlreadyInUse",
         "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() skips an existing AF_INET socket on INADDR_ANY when the "
             + "newcomer is AF_INET6 (ok), while " + GoListenTest + " (darwin 11.3) says the second listen fails")]
     [Needs(Capability.Ipv6Loopback)]
@@ -101,7 +101,7 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
         "Sources disagree: " + MicrosoftDualStack + " (a dual-stack wildcard must find the port free in both stacks: "
             + "refused) against " + WineReuseaddrTest + ", tests_exclusive[14], where the dual-stack [::] yields to "
             + "0.0.0.0 in the other order (ok)")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "ok | bind:AddressAlreadyInUse",
         "Sources disagree: " + XnuIn6Pcb + ", in6_pcbbind() lets an AF_INET6 wildcard in beside an AF_INET wildcard "
             + "(ok); " + GoListenTest + " says darwin refuses")]
     [Needs(Capability.Ipv6Loopback)]
@@ -111,7 +111,7 @@ public sealed class Ipv4_any_then_dual_stack_any(ITestOutputHelper output) : Cla
         ipv4.Start();
 
         using var dual = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp) { DualMode = true };
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => dual.Bind(new IPEndPoint(IPAddress.IPv6Any, ((IPEndPoint)ipv4.LocalEndpoint).Port))),
             (Step.Listen, () => dual.Listen())));
     }
@@ -126,7 +126,7 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
         Ipv6Man + ", IPV6_V6ONLY: with it set, \"an IPv4 and an IPv6 application can bind to a single port at the same "
             + "time\"; " + LinuxBindWildcard + ", v4_any_v6_any_only and v6_any_only_v4_any: 0")]
     [Expect(Os.Windows, "ok", MicrosoftDualStack + ": an IPV6_V6ONLY socket operates over IPv6 only, so it does not reserve the IPv4 port")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuIn6Pcb + ", in6_pcbbind() checks the IPv4 side only when IN6P_IPV6_V6ONLY is clear, and " + XnuInPcb
             + ", in_pcbbind() looks only at sockets with INP_IPV4")]
     [Needs(Capability.Ipv6Loopback)]
@@ -161,7 +161,7 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
         DotNetSafeSocketHandleUnix + ": .NET sets IPV6_V6ONLY on every new AF_INET6 socket, so TcpListener(IPv6Any) is "
             + "IPv6-only; " + Ipv6Man)]
     [Expect(Os.Windows, "ok", MicrosoftDualStack + ": IPv6 sockets are IPv6-only by default, and .NET leaves it so")]
-    [Expect(Os.OSX, "ok", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind() then ignores the IPv4 side")]
+    [Expect(Os.MacOS, "ok", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind() then ignores the IPv4 side")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -170,7 +170,7 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
             using var ipv6 = new TcpListener(IPAddress.IPv6Any, 0);
             ipv6.Start();
             using var ipv4 = new TcpListener(IPAddress.Any, ((IPEndPoint)ipv6.LocalEndpoint).Port);
-            return BindingBehaviour.Managed.Try(Step.Bind, ipv4.Start);
+            return ManagedCall.Try(Step.Bind, ipv4.Start);
         }
 
         Outcome Ipv4First()
@@ -178,7 +178,7 @@ public sealed class V6only_any_beside_ipv4_any(ITestOutputHelper output) : Claim
             using var ipv4 = new TcpListener(IPAddress.Any, 0);
             ipv4.Start();
             using var ipv6 = new TcpListener(IPAddress.IPv6Any, ((IPEndPoint)ipv4.LocalEndpoint).Port);
-            return BindingBehaviour.Managed.Try(Step.Bind, ipv6.Start);
+            return ManagedCall.Try(Step.Bind, ipv6.Start);
         }
 
         Observe(Outcome.Sequence(() => Ports.RetryWhileTaken(Ipv6First), () => Ports.RetryWhileTaken(Ipv4First)));
@@ -196,7 +196,7 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
     [Expect(Os.Windows, "ok",
         GoListenTest + ": 127.0.0.1 and [::1] listen together on every OS tested; " + MicrosoftReuseTables
             + ": different explicit addresses do not conflict")]
-    [Expect(Os.OSX, "ok", XnuIn6Pcb + ", in6_pcbbind() looks up ::1 among IPv6 sockets only; " + GoListenTest + ": darwin ok")]
+    [Expect(Os.MacOS, "ok", XnuIn6Pcb + ", in6_pcbbind() looks up ::1 among IPv6 sockets only; " + GoListenTest + ": darwin ok")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -223,7 +223,7 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", LinuxBindWildcard + ", v6_local_v4_local: 0; the options .NET adds change nothing between different addresses")]
     [Expect(Os.Windows, "ok", GoListenTest + ": 127.0.0.1 and [::1] listen together")]
-    [Expect(Os.OSX, "ok", XnuIn6Pcb + ", in6_pcbbind(); " + GoListenTest + ": darwin ok")]
+    [Expect(Os.MacOS, "ok", XnuIn6Pcb + ", in6_pcbbind(); " + GoListenTest + ": darwin ok")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -232,7 +232,7 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
             using var ipv6 = new TcpListener(IPAddress.IPv6Loopback, 0);
             ipv6.Start();
             using var ipv4 = new TcpListener(IPAddress.Loopback, ((IPEndPoint)ipv6.LocalEndpoint).Port);
-            return BindingBehaviour.Managed.Try(Step.Bind, ipv4.Start);
+            return ManagedCall.Try(Step.Bind, ipv4.Start);
         }
 
         Outcome Udp()
@@ -240,7 +240,7 @@ public sealed class Ipv6_loopback_beside_ipv4_loopback(ITestOutputHelper output)
             using var ipv4 = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             var ipv6EndPoint = new IPEndPoint(IPAddress.IPv6Loopback, ((IPEndPoint)ipv4.Client.LocalEndPoint!).Port);
             using var ipv6 = new UdpClient(ipv6EndPoint.AddressFamily);
-            return BindingBehaviour.Managed.Try(Step.Bind, () => ipv6.Client.Bind(ipv6EndPoint));
+            return ManagedCall.Try(Step.Bind, () => ipv6.Client.Bind(ipv6EndPoint));
         }
 
         Observe(Outcome.Sequence(() => Ports.RetryWhileTaken(Tcp), () => Ports.RetryWhileTaken(Udp)));
@@ -261,7 +261,7 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
         WineReuseaddrTest + ", tests_exclusive[16] and [17] (lines 2314-2323): [::ffff:127.0.0.1] on a dual-stack "
             + "socket and 127.0.0.1 refuse each other with WSAEADDRINUSE on Windows, in both orders (bound, not "
             + "listening); as " + MicrosoftDualStack + " implies")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket is bound by in_pcbbind() as "
             + "127.0.0.1, which " + XnuInPcb + " then finds")]
     [Needs(Capability.Ipv6Loopback)]
@@ -283,7 +283,7 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         WineReuseaddrTest + ", tests_exclusive[16]: [::ffff:127.0.0.1] then 127.0.0.1 gives WSAEADDRINUSE on Windows; "
             + ".NET on Windows adds no option")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuTcpUsrreq + ", tcp6_usr_bind() binds 127.0.0.1; " + XnuInPcb + ", in_pcbbind() finds it and SO_REUSEADDR "
             + "allows no exact duplicate")]
     [Needs(Capability.Ipv6Loopback)]
@@ -294,7 +294,7 @@ public sealed class V4_mapped_loopback_is_ipv4_loopback(ITestOutputHelper output
         mapped.Listen();
 
         using var ipv4 = new TcpListener(IPAddress.Loopback, ((IPEndPoint)mapped.LocalEndPoint!).Port);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, ipv4.Start));
+        Observe(ManagedCall.Try(Step.Bind, ipv4.Start));
     }
 }
 
@@ -311,7 +311,7 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
         WineReuseaddrTest + ", tests_exclusive[15] (lines 2309-2313): a dual-stack socket on [::ffff:0.0.0.0] keeps a "
             + "default 0.0.0.0 out with WSAEADDRINUSE on Windows (bound, not listening), unlike a dual-stack [::] (row "
             + "14)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuTcpUsrreq + ", tcp6_usr_bind(): a v4-mapped address on a dual-stack socket goes to in_pcbbind() as 0.0.0.0, "
             + "the IPv4 wildcard")]
     [Needs(Capability.Ipv6Loopback)]
@@ -336,7 +336,7 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         DotNetSocket + " maps Any to ::ffff:0.0.0.0 on Windows too, and " + WineReuseaddrTest
             + ", tests_exclusive[15], shows that address keeping 0.0.0.0 out with WSAEADDRINUSE on Windows")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         DotNetSocket + " maps Any to ::ffff:0.0.0.0; " + XnuTcpUsrreq + ", tcp6_usr_bind() binds it as IPv4 0.0.0.0")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
@@ -346,7 +346,7 @@ public sealed class V4_mapped_any_is_ipv4_any(ITestOutputHelper output) : ClaimT
         dual.Listen();
 
         using var ipv4 = new TcpListener(IPAddress.Any, ((IPEndPoint)dual.LocalEndPoint!).Port);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, ipv4.Start), $"the dual-mode socket is bound to {((IPEndPoint)dual.LocalEndPoint!).Address}");
+        Observe(ManagedCall.Try(Step.Bind, ipv4.Start), $"the dual-mode socket is bound to {((IPEndPoint)dual.LocalEndPoint!).Address}");
     }
 }
 
@@ -360,7 +360,7 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxBindWildcard + ", v6_v4mapped_any_v6_any (IPV6_V6ONLY on the second): 0")]
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse", "Uncertain: no Windows source says which stack a ::ffff:0.0.0.0 binding reserves")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuTcpUsrreq + ", tcp6_usr_bind() clears INP_IPV6 for a v4-mapped bind, and " + XnuIn6Pcb + ", in6_pcbbind() "
             + "of a v6-only [::] looks only at IPv6 sockets")]
     [Needs(Capability.Ipv6Loopback)]
@@ -388,7 +388,7 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
             + "IPv6-only (" + DotNetSafeSocketHandleUnix + "); " + LinuxBindWildcard + ", v6_v4mapped_any_v6_any: 0")]
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse",
         "Uncertain: " + DotNetSocket + " maps Any to ::ffff:0.0.0.0; what Winsock reserves for it is not documented")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuTcpUsrreq + ", tcp6_usr_bind() binds ::ffff:0.0.0.0 as IPv4 only; " + XnuIn6Pcb + ", in6_pcbbind() of the "
             + "IPv6-only [::] ignores IPv4 sockets")]
     [Needs(Capability.Ipv6Loopback)]
@@ -403,7 +403,7 @@ public sealed class V4_mapped_any_leaves_ipv6_free(ITestOutputHelper output) : C
             var endPoint = (IPEndPoint)dual.LocalEndPoint!;
             bound = endPoint.Address.ToString();
             using var ipv6 = new TcpListener(IPAddress.IPv6Any, endPoint.Port);
-            return BindingBehaviour.Managed.Try(Step.Bind, ipv6.Start);
+            return ManagedCall.Try(Step.Bind, ipv6.Start);
         }
 
         Observe(Ports.RetryWhileTaken(Scenario), $"the dual-mode socket is bound to {bound}");
@@ -424,7 +424,7 @@ public sealed class V4_mapped_on_v6only_socket(ITestOutputHelper output) : Claim
     [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable",
         "Sources disagree on the code: " + MicrosoftDualStack + " says any use of an IPv6-only socket with a v4-mapped "
             + "address fails, without naming the error")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable",
+    [Expect(Os.MacOS, "bind:AddressNotAvailable",
         XnuTcpUsrreq + ", tcp6_usr_bind() maps only when IN6P_IPV6_V6ONLY is clear; otherwise " + XnuIn6Pcb
             + ", in6_pcbbind() finds no interface with ::ffff:127.0.0.1 (ifa_ifwithaddr) → EADDRNOTAVAIL")]
     [Needs(Capability.Ipv6Loopback)]
@@ -441,14 +441,14 @@ public sealed class V4_mapped_on_v6only_socket(ITestOutputHelper output) : Claim
             + "-EINVAL")]
     [Expect(Os.Windows, "bind:InvalidArgument | bind:AddressNotAvailable",
         "Sources disagree on the code: " + MicrosoftDualStack + " says the bind fails, without naming the error")]
-    [Expect(Os.OSX, "bind:AddressNotAvailable",
+    [Expect(Os.MacOS, "bind:AddressNotAvailable",
         DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY; " + XnuIn6Pcb + ", in6_pcbbind(): no interface has "
             + "::ffff:127.0.0.1")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
         using var ipv6 = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => ipv6.Bind(new IPEndPoint(MappedLoopback, 0))),
+        Observe(ManagedCall.Try(Step.Bind, () => ipv6.Bind(new IPEndPoint(MappedLoopback, 0))),
             $"DualMode = {ipv6.DualMode}");
     }
 }
@@ -468,7 +468,7 @@ public sealed class Ipv6_only_default(ITestOutputHelper output) : ClaimTest(outp
     [Expect(Os.Windows, "1",
         MicrosoftDualStack + ": \"By default, an IPv6 socket created on Windows Vista and later only operates over the "
             + "IPv6 protocol\"")]
-    [Expect(Os.OSX, "0", "XNU bsd/netinet6/in6_proto.c: ip6_v6only = 0 (sysctl net.inet6.ip6.v6only)")]
+    [Expect(Os.MacOS, "0", "XNU bsd/netinet6/in6_proto.c: ip6_v6only = 0 (sysctl net.inet6.ip6.v6only)")]
     [Needs(Capability.Ipv6Loopback)]
     public void Native()
     {
@@ -485,7 +485,7 @@ public sealed class Ipv6_only_default(ITestOutputHelper output) : ClaimTest(outp
         DotNetSafeSocketHandleUnix + ": \"enable IPV6_V6ONLY by default for normal AF_INET6 sockets\", whatever the "
             + "sysctl says")]
     [Expect(Os.Windows, "DualMode=False", MicrosoftDualStack + ": Windows' own default is IPv6-only, and .NET does not change it")]
-    [Expect(Os.OSX, "DualMode=False", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY on every AF_INET6 socket")]
+    [Expect(Os.MacOS, "DualMode=False", DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY on every AF_INET6 socket")]
     [Needs(Capability.Ipv6Loopback)]
     public void Managed()
     {
@@ -503,7 +503,7 @@ public sealed class Dotnet_socket_without_family_is_dual_mode(ITestOutputHelper 
         DotNetSocket + ": Socket(SocketType, ProtocolType) uses InterNetworkV6 when OSSupportsIPv6, then sets DualMode "
             + "= true where the OS supports dual mode")]
     [Expect(Os.Windows, "InterNetworkV6 DualMode=True", DotNetSocket + ": the constructor is the same on every OS")]
-    [Expect(Os.OSX, "InterNetworkV6 DualMode=True", DotNetSocket + ": the constructor is the same on every OS")]
+    [Expect(Os.MacOS, "InterNetworkV6 DualMode=True", DotNetSocket + ": the constructor is the same on every OS")]
     [Needs(Capability.Ipv6, "This machine has no IPv6, so .NET makes an IPv4 socket.")]
     public void Managed()
     {

@@ -22,7 +22,7 @@ public sealed class Ephemeral_range_per_os(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Windows, "all 40 inside the OS's range",
         MicrosoftBind + ": the dynamic client port range of Windows Vista and later is 49152 to 65535 (netsh int ipv4 "
             + "show dynamicport)")]
-    [Expect(Os.OSX, "all 40 inside the OS's range",
+    [Expect(Os.MacOS, "all 40 inside the OS's range",
         XnuInPcb + ": ipport_firstauto = IPPORT_HIFIRSTAUTO (49152), ipport_lastauto = IPPORT_HILASTAUTO (65535), the "
             + "sysctls net.inet.ip.portrange.first/last")]
     public void Native()
@@ -47,7 +47,7 @@ public sealed class Ephemeral_range_per_os(ITestOutputHelper output) : ClaimTest
             + DotNetPal + ", SystemNative_Bind)")]
     [Expect(Os.Windows, "all 40 inside the OS's range",
         MicrosoftBind + ": the dynamic client port range is 49152 to 65535; .NET passes port 0 to Winsock")]
-    [Expect(Os.OSX, "all 40 inside the OS's range",
+    [Expect(Os.MacOS, "all 40 inside the OS's range",
         XnuInPcb + ": ipport_firstauto/ipport_lastauto 49152-65535; .NET passes port 0 to bind(2)")]
     public void Managed()
     {
@@ -79,7 +79,7 @@ public sealed class Tcp_and_udp_get_one_ephemeral_number(ITestOutputHelper outpu
     [Expect(Os.Windows, "ok",
         "RFC 6335, section 5: port numbers are per transport protocol; " + MicrosoftReuseTables + " compares sockets "
             + "of one protocol only")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind() picks and checks ports in the protocol's own pcbinfo (tcbinfo or udbinfo)")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind() picks and checks ports in the protocol's own pcbinfo (tcbinfo or udbinfo)")]
     public void Native()
     {
         // Another process may hold the number in UDP already: then try again with a fresh one.
@@ -97,7 +97,7 @@ public sealed class Tcp_and_udp_get_one_ephemeral_number(ITestOutputHelper outpu
         "Separate tables (" + LinuxInetConnectionSock + ", " + LinuxUdp + "); .NET's implicit SO_REUSEADDR is on the "
             + "TCP socket only and changes nothing across protocols")]
     [Expect(Os.Windows, "ok", "RFC 6335, section 5: port numbers are per transport protocol")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): one pcbinfo per protocol")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): one pcbinfo per protocol")]
     public void Managed()
     {
         Observe(Ports.RetryWhileTaken(() =>
@@ -106,7 +106,7 @@ public sealed class Tcp_and_udp_get_one_ephemeral_number(ITestOutputHelper outpu
             tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             var udpEndPoint = (IPEndPoint)tcp.LocalEndPoint!;
             using var udp = new UdpClient(udpEndPoint.AddressFamily);
-            return BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
+            return ManagedCall.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
         }));
     }
 }
@@ -128,7 +128,7 @@ public sealed class Implicit_bind_on_sendto_and_connect(ITestOutputHelper output
     [Expect(Os.Windows, Everywhere,
         MicrosoftSendTo + ": sendto \"implicitly binds\" an unbound socket to the wildcard address; " + MicrosoftBind
             + ": connect on an unbound socket binds it to a unique port")]
-    [Expect(Os.OSX, Everywhere,
+    [Expect(Os.MacOS, Everywhere,
         XnuUdpUsrreq + ", udp_output(): an unbound socket gets in_pcbbind(inp, NULL) (wildcard, lport 0); "
             + XnuTcpUsrreq + ", tcp_connect() binds an unbound socket the same way")]
     public void Native()
@@ -159,7 +159,7 @@ public sealed class Implicit_bind_on_sendto_and_connect(ITestOutputHelper output
             + "call them without a Bind (" + DotNetUdpClient + ")")]
     [Expect(Os.Windows, Everywhere,
         MicrosoftSendTo + ": sendto implicitly binds to the wildcard address; " + MicrosoftBind + ": so does connect")]
-    [Expect(Os.OSX, Everywhere, XnuUdpUsrreq + ", udp_output() and " + XnuTcpUsrreq + ", tcp_connect() bind an unbound socket")]
+    [Expect(Os.MacOS, Everywhere, XnuUdpUsrreq + ", udp_output() and " + XnuTcpUsrreq + ", tcp_connect() bind an unbound socket")]
     public void Managed()
     {
         using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
@@ -196,7 +196,7 @@ public sealed class Linux_bind_odd_connect_even(ITestOutputHelper output) : Clai
     [Expect(Os.Windows, Mixed,
         "No parity rule is documented for Winsock's dynamic ports (" + MicrosoftBind + "); unverified, the run settles "
             + "it")]
-    [Expect(Os.OSX, Mixed,
+    [Expect(Os.MacOS, Mixed,
         XnuInPcb + ", in_pcbbind(): a random port in ipport_firstauto..ipport_lastauto for bind and connect alike "
             + "(net.inet.ip.portrange.randomized)")]
     public void Native()
@@ -239,7 +239,7 @@ public sealed class Linux_bind_odd_connect_even(ITestOutputHelper output) : Clai
         LinuxInetConnectionSock + ", inet_csk_get_port(): odd ports for bind, even ones left for connect(); .NET's "
             + "SO_REUSEADDR at Bind does not change the choice")]
     [Expect(Os.Windows, Mixed, "No parity rule is documented for Winsock's dynamic ports; unverified, the run settles it")]
-    [Expect(Os.OSX, Mixed, XnuInPcb + ", in_pcbbind(): random ports for bind and connect alike")]
+    [Expect(Os.MacOS, Mixed, XnuInPcb + ", in_pcbbind(): random ports for bind and connect alike")]
     public void Managed()
     {
         var sockets = new List<IDisposable>();
@@ -288,7 +288,7 @@ public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : Clai
     [Expect(Os.Windows, "ok",
         MicrosoftReuseTables + ", table 2: SO_REUSEADDR after SO_REUSEADDR on one specific address succeeds; the two "
             + "connections differ in their remote end")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact duplicate of an unconnected binding needs SO_REUSEPORT on both sockets; "
             + "SO_REUSEADDR is not enough")]
     public void Native()
@@ -312,7 +312,7 @@ public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : Clai
 
         using var toOne = first.ToSocket();
         using var toTwo = second.ToSocket();
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Connect, () => toOne.Connect(one.LocalEndpoint)),
             (Step.Connect, () => toTwo.Connect(two.LocalEndpoint))),
             Equals(toOne.LocalEndPoint, toTwo.LocalEndPoint) ? "both connections have one local end" : "the local ends differ");
@@ -323,7 +323,7 @@ public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : Clai
         DotNetPal + ": ReuseAddress sets SO_REUSEADDR and SO_REUSEPORT; " + LinuxInetConnectionSock + " lets both "
             + "bind, and the 4-tuples differ")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both succeeds; the 4-tuples differ")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         DotNetPal + ": ReuseAddress sets SO_REUSEPORT, which " + XnuInPcb + ", in_pcbbind() accepts for an exact "
             + "duplicate when both sockets have it")]
     public void Managed()
@@ -339,7 +339,7 @@ public sealed class Connect_shares_a_local_port(ITestOutputHelper output) : Clai
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         second.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
 
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => second.Bind(first.LocalEndPoint!)),
             (Step.Connect, () => first.Connect(one.LocalEndpoint)),
             (Step.Connect, () => second.Connect(two.LocalEndpoint))));
@@ -358,7 +358,7 @@ public sealed class Per_socket_port_range_exhausted(ITestOutputHelper output) : 
             + LinuxInetConnectionSock + ", inet_csk_find_open_port() finds no free port and inet_csk_get_port() "
             + "returns -EADDRINUSE")]
     [Expect(Os.Windows, "n/a", PortRangeIsLinuxOnly)]
-    [Expect(Os.OSX, "n/a", PortRangeIsLinuxOnly)]
+    [Expect(Os.MacOS, "n/a", PortRangeIsLinuxOnly)]
     public void Native()
     {
         using var holder = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -376,7 +376,7 @@ public sealed class Per_socket_port_range_exhausted(ITestOutputHelper output) : 
         LinuxPortRangeSelftest + "; .NET passes SetRawSocketOption through, and the only port is held by a listener, "
             + "which SO_REUSEADDR never shares (" + LinuxInetConnectionSock + ")")]
     [Expect(Os.Windows, "n/a", PortRangeIsLinuxOnly)]
-    [Expect(Os.OSX, "n/a", PortRangeIsLinuxOnly)]
+    [Expect(Os.MacOS, "n/a", PortRangeIsLinuxOnly)]
     public void Managed()
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);
@@ -384,9 +384,9 @@ public sealed class Per_socket_port_range_exhausted(ITestOutputHelper output) : 
         var port = ((IPEndPoint)holder.LocalEndpoint).Port;
 
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        Require(BindingBehaviour.Managed.Try(Step.SetOption, () => RawOption.Write(socket, NativeOption.LocalPortRange, (port << 16) | port)).Succeeded,
+        Require(ManagedCall.Try(Step.SetOption, () => RawOption.Write(socket, NativeOption.LocalPortRange, (port << 16) | port)).Succeeded,
             "IP_LOCAL_PORT_RANGE needs Linux 6.3 or later");
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => socket.Bind(new IPEndPoint(IPAddress.Loopback, 0))), "the range is the holder's port alone");
+        Observe(ManagedCall.Try(Step.Bind, () => socket.Bind(new IPEndPoint(IPAddress.Loopback, 0))), "the range is the holder's port alone");
     }
 }
 

@@ -25,7 +25,7 @@ public sealed class Kernel_tables_per_protocol(ITestOutputHelper output) : Claim
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, Apart, Source)]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
-    [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Expect(Os.MacOS, "n/a", KernelTableEvidence.NoIteratorsOnMacOS)]
     [Needs(Capability.KernelTables)]
     public void Native()
     {
@@ -52,7 +52,7 @@ public sealed class Kernel_tables_per_protocol(ITestOutputHelper output) : Claim
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, Apart, Source + "; the SO_REUSEADDR " + DotNetPal + " sets at a TCP Bind moves no socket to another table")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
-    [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Expect(Os.MacOS, "n/a", KernelTableEvidence.NoIteratorsOnMacOS)]
     [Needs(Capability.KernelTables)]
     public void Managed()
     {
@@ -64,7 +64,7 @@ public sealed class Kernel_tables_per_protocol(ITestOutputHelper output) : Claim
             tcp.Start();
             var endPoint = (IPEndPoint)tcp.LocalEndpoint;
             using var udp = new UdpClient(AddressFamily.InterNetwork);
-            var outcome = BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(endPoint));
+            var outcome = ManagedCall.Try(Step.Bind, () => udp.Client.Bind(endPoint));
             if (outcome.Succeeded)
             {
                 seen = KernelTableEvidence.Mine(session.Read(), endPoint.Port);
@@ -106,7 +106,7 @@ public sealed class Kernel_tables_per_network_namespace(ITestOutputHelper output
             + "namespace the iterator was opened in (kernel/bpf/bpf_iter.c, bpf_iter_init_seq_net(): "
             + "current->nsproxy->net_ns)")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Needs(Capability.KernelTables)]
     [Needs(Capability.NetworkNamespaceThread)]
     public void Native()
@@ -157,7 +157,7 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
             + "SO_REUSEPORT sets sk->sk_reuseport; "
         + LinuxInetConnectionSock + " and " + LinuxUdp + " read these per-socket fields in their conflict checks")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
-    [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Expect(Os.MacOS, "n/a", KernelTableEvidence.NoIteratorsOnMacOS)]
     [Needs(Capability.KernelTables)]
     public void Native()
     {
@@ -176,7 +176,7 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
             + "SystemNative_SetSockOpt makes SocketOptionName.ReuseAddress set both SO_REUSEPORT and SO_REUSEADDR; "
             + "Linux net/core/sock.c, sk_setsockopt() stores them in sk_reuse and sk_reuseport")]
     [Expect(Os.Windows, "n/a", KernelTableEvidence.NoIteratorsOnWindows)]
-    [Expect(Os.OSX, "n/a", KernelTableEvidence.NoIteratorsOnMacOs)]
+    [Expect(Os.MacOS, "n/a", KernelTableEvidence.NoIteratorsOnMacOS)]
     [Needs(Capability.KernelTables)]
     public void Managed()
     {

@@ -25,7 +25,7 @@ public sealed class Network_namespace_own_port_space(ITestOutputHelper output) :
             + ", inet_bind_bucket_match() compares net_eq() before the port, so another namespace's socket is never a "
             + "conflict")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Sandbox(NetworkNamespace.New)]
     public void Native()
     {
@@ -46,7 +46,7 @@ public sealed class Network_namespace_own_port_space(ITestOutputHelper output) :
             + "SO_REUSEADDR .NET adds does not help beside a listener (" + LinuxInetConnectionSock
             + ", inet_bind_conflict())")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Sandbox(NetworkNamespace.New)]
     public void Managed()
     {
@@ -57,7 +57,7 @@ public sealed class Network_namespace_own_port_space(ITestOutputHelper output) :
             var port = ((IPEndPoint)here.LocalEndpoint).Port;
             var there = Sandbox().Probe($"--layer managed tcp 127.0.0.1:{port} listen");
             var second = new TcpListener(IPAddress.Loopback, port);
-            var againHere = BindingBehaviour.Managed.Try(Step.Bind, second.Start);
+            var againHere = ManagedCall.Try(Step.Bind, second.Start);
             second.Stop();
 
             ObserveValue($"new namespace: {there[1].Outcome.Code}; this namespace: {againHere.Code}", there.Detail);
@@ -83,8 +83,8 @@ public sealed class Bindv6only_1_ipv6_wildcard_leaves_ipv4_free(ITestOutputHelpe
     [Expect(Os.Windows, "n/a",
         NoNamespacesOnWindows + "; Windows has no such setting at all: an IPv6 socket is IPv6-only by default ("
             + MicrosoftDualStack + ")")]
-    [Expect(Os.OSX, "n/a",
-        NoNamespacesOnMacOs + "; its counterpart, net.inet6.ip6.v6only (XNU bsd/netinet6/in6_proto.c, ip6_v6only), is "
+    [Expect(Os.MacOS, "n/a",
+        NoNamespacesOnMacOS + "; its counterpart, net.inet6.ip6.v6only (XNU bsd/netinet6/in6_proto.c, ip6_v6only), is "
             + "machine-wide")]
     [Needs(Capability.Ipv6Loopback)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv6.bindv6only=1")]
@@ -100,7 +100,7 @@ public sealed class Bindv6only_1_ipv6_wildcard_leaves_ipv4_free(ITestOutputHelpe
         Sources.DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY=1 on every new IPv6 socket, so without DualMode the "
             + "sysctl does not matter")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Needs(Capability.Ipv6Loopback)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv6.bindv6only=1")]
     public void Managed()
@@ -122,7 +122,7 @@ public sealed class Bindv6only_0_ipv6_wildcard_takes_ipv4(ITestOutputHelper outp
         IpSysctl + ", bindv6only: \"Default: FALSE\"; " + LinuxInetConnectionSock + ", inet_bind_conflict() via "
             + "inet_rcv_saddr_equal(): a [::] socket without IPV6_V6ONLY matches 0.0.0.0")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows + "; Windows has no such setting (" + MicrosoftDualStack + ")")]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs + "; its counterpart net.inet6.ip6.v6only is machine-wide")]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS + "; its counterpart net.inet6.ip6.v6only is machine-wide")]
     [Needs(Capability.Ipv6Loopback)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv6.bindv6only=0")]
     public void Native()
@@ -137,7 +137,7 @@ public sealed class Bindv6only_0_ipv6_wildcard_takes_ipv4(ITestOutputHelper outp
         Sources.DotNetSafeSocketHandleUnix + " sets IPV6_V6ONLY=1 whatever bindv6only says; only DualMode = true "
             + "clears it")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Needs(Capability.Ipv6Loopback)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv6.bindv6only=0")]
     public void Managed()
@@ -161,7 +161,7 @@ public sealed class Unprivileged_port_start_per_namespace(ITestOutputHelper outp
         IpSysctl + ", ip_unprivileged_port_start: \"This is a per-namespace sysctl. It defines the first unprivileged "
             + "port in the network namespace\"; " + LinuxAfInet + ", inet_port_requires_bind_service()")]
     [Expect(Os.Windows, "n/a", NoPrivilegedPortsOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs + "; " + XnuInPcb + ", in_pcbbind() compares with the constant IPPORT_RESERVED, no sysctl")]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS + "; " + XnuInPcb + ", in_pcbbind() compares with the constant IPPORT_RESERVED, no sysctl")]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_unprivileged_port_start=600", AsNobody = true)]
     public void Native()
     {
@@ -172,7 +172,7 @@ public sealed class Unprivileged_port_start_per_namespace(ITestOutputHelper outp
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, Line, IpSysctl + ", ip_unprivileged_port_start; .NET adds no check of its own")]
     [Expect(Os.Windows, "n/a", NoPrivilegedPortsOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_unprivileged_port_start=600", AsNobody = true)]
     public void Managed()
     {
@@ -192,7 +192,7 @@ public sealed class User_namespace_root_binds_below_1024(ITestOutputHelper outpu
             + ": the creator of a user namespace has every capability in it; " + LinuxAfInet + ", __inet_bind() asks "
             + "ns_capable(net->user_ns, CAP_NET_BIND_SERVICE)")]
     [Expect(Os.Windows, "n/a", NoUserNamespaces + "; " + NoPrivilegedPortsOnWindows)]
-    [Expect(Os.OSX, "n/a", NoUserNamespaces)]
+    [Expect(Os.MacOS, "n/a", NoUserNamespaces)]
     [Sandbox(NetworkNamespace.NewInUserNamespace)]
     public void Native()
     {
@@ -203,7 +203,7 @@ public sealed class User_namespace_root_binds_below_1024(ITestOutputHelper outpu
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", IpMan + ": CAP_NET_BIND_SERVICE in the user namespace that owns the network namespace; .NET adds no check")]
     [Expect(Os.Windows, "n/a", NoUserNamespaces)]
-    [Expect(Os.OSX, "n/a", NoUserNamespaces)]
+    [Expect(Os.MacOS, "n/a", NoUserNamespaces)]
     [Sandbox(NetworkNamespace.NewInUserNamespace)]
     public void Managed()
     {
@@ -223,7 +223,7 @@ public sealed class Local_port_range_of_one_port_runs_out(ITestOutputHelper outp
         IpSysctl + ", ip_local_port_range (per network namespace); " + LinuxInetConnectionSock
             + ", inet_csk_find_open_port() finds no free port and inet_csk_get_port() returns -EADDRINUSE")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows + " (the dynamic port range, netsh int ipv4 set dynamicport, is machine-wide)")]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs + " (net.inet.ip.portrange.first and last)")]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS + " (net.inet.ip.portrange.first and last)")]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_local_port_range=40000 40000")]
     public void Native()
     {
@@ -238,7 +238,7 @@ public sealed class Local_port_range_of_one_port_runs_out(ITestOutputHelper outp
             + "socket and all sockets bound to the port have SO_REUSEADDR\"; " + LinuxInetConnectionSock
             + ", inet_csk_find_open_port()")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_local_port_range=40000 40000")]
     public void Managed()
     {
@@ -264,7 +264,7 @@ public sealed class Connects_share_the_one_ephemeral_port(ITestOutputHelper outp
             + "(__inet_check_established()) and returns -EADDRNOTAVAIL when none is left; " + ConnectMan
             + ", EADDRNOTAVAIL; " + LinuxTcpPortShare + " narrows the range to the single port 40000 the same way")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_local_port_range=40000 40000")]
     public void Native()
     {
@@ -279,7 +279,7 @@ public sealed class Connects_share_the_one_ephemeral_port(ITestOutputHelper outp
         LinuxInetHashtables + ", __inet_hash_connect(); a plain Socket.Connect sets no option (" + Sources.DotNetSocket
             + ")")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_local_port_range=40000 40000")]
     public void Managed()
     {
@@ -305,7 +305,7 @@ public sealed class Nonlocal_bind_sysctl(ITestOutputHelper output) : ClaimTest(o
             + ", IP_FREEBIND is its per-socket equivalent; " + LinuxAfInet + ", inet_addr_valid_or_nonlocal() reads "
             + "the namespace's sysctl")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows + "; Winsock has no non-local bind (" + Sources.MicrosoftBind + ", WSAEADDRNOTAVAIL)")]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs + "; " + XnuInPcb + ", in_pcbbind() always requires ifa_ifwithaddr()")]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS + "; " + XnuInPcb + ", in_pcbbind() always requires ifa_ifwithaddr()")]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_nonlocal_bind=1")]
     public void Native()
     {
@@ -316,7 +316,7 @@ public sealed class Nonlocal_bind_sysctl(ITestOutputHelper output) : ClaimTest(o
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", IpSysctl + ", ip_nonlocal_bind; .NET passes the bind through")]
     [Expect(Os.Windows, "n/a", NoNamespacesOnWindows)]
-    [Expect(Os.OSX, "n/a", NoNamespacesOnMacOs)]
+    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS)]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_nonlocal_bind=1")]
     public void Managed()
     {
@@ -338,7 +338,7 @@ public sealed class Reuseport_not_across_users(ITestOutputHelper output) : Claim
         SocketMan + ", SO_REUSEPORT: \"all of the processes binding to the same address must have the same effective "
             + "UID\"; " + LinuxUdp + ", udp_lib_lport_inuse() lets a SO_REUSEPORT socket in only when uid_eq()")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, OnlyTheSameUser,
+    [Expect(Os.MacOS, OnlyTheSameUser,
         XnuInPcb + ", in_pcbbind(): a non-root user binding a port another uid holds on a specific address gets "
             + "EADDRINUSE whatever the options; the same user joins with SO_REUSEPORT on both")]
     [Sandbox(NetworkNamespace.This, AsNobody = true)]
@@ -363,7 +363,7 @@ public sealed class Reuseport_not_across_users(ITestOutputHelper output) : Claim
     [Expect(Os.Windows, "another user: ok; the same user: ok",
         MicrosoftReuseTables + ": ReuseAddress is SO_REUSEADDR, which table 3 lets another user share on a specific "
             + "address like the same user (table 2)")]
-    [Expect(Os.OSX, OnlyTheSameUser,
+    [Expect(Os.MacOS, OnlyTheSameUser,
         XnuInPcb + ", in_pcbbind(): the uid check refuses another non-root user on a specific address whatever the "
             + "options")]
     [Sandbox(NetworkNamespace.This, AsNobody = true)]
@@ -398,7 +398,7 @@ public sealed class Reuseaddr_udp_another_user_takes_the_port(ITestOutputHelper 
     [Expect(Os.Windows, Indeterminate,
         MicrosoftReuseTables + ", table 3: SO_REUSEADDR on both lets another user share a specific address; which "
             + "socket receives is \"indeterminate\"")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): another non-root user on a port held on a specific address gets EADDRINUSE, and "
             + "SO_REUSEADDR does not allow an exact duplicate anyway")]
     [Sandbox(NetworkNamespace.This, AsNobody = true)]
@@ -428,7 +428,7 @@ public sealed class Reuseaddr_udp_another_user_takes_the_port(ITestOutputHelper 
             + "users; the two users' SO_REUSEPORT groups stay apart, and udp4_lib_lookup2() meets the newer socket "
             + "first")]
     [Expect(Os.Windows, Indeterminate, MicrosoftReuseTables + ", table 3: ReuseAddress is SO_REUSEADDR; who receives is \"indeterminate\"")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): the uid check refuses another non-root user on a specific address, with "
             + "SO_REUSEPORT or without")]
     [Sandbox(NetworkNamespace.This, AsNobody = true)]

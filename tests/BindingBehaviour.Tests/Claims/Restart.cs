@@ -27,7 +27,7 @@ public sealed class Time_wait_on_the_closing_side(ITestOutputHelper output) : Cl
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, Everywhere, Rfc9293Close + "; " + TcpMan + ": TIME_WAIT lasts TCP_TIMEWAIT_LEN, 60 s (" + LinuxTcpH + ")")]
     [Expect(Os.Windows, Everywhere, Rfc9293Close + "; Windows lists TIME_WAIT entries in GetTcpTable2 (MIB_TCP_STATE_TIME_WAIT)")]
-    [Expect(Os.OSX, Everywhere,
+    [Expect(Os.MacOS, Everywhere,
         Rfc9293Close + "; " + XnuTcpUsrreq + " and bsd/netinet/tcp_timer.c keep the first closer in TCPS_TIME_WAIT for "
             + "2*MSL")]
     public void Native()
@@ -50,7 +50,7 @@ public sealed class Time_wait_on_the_closing_side(ITestOutputHelper output) : Cl
         Rfc9293Close + "; TcpClient.Dispose closes gracefully (FIN) unless LingerState says otherwise (" + DotNetSocket
             + ")")]
     [Expect(Os.Windows, Everywhere, Rfc9293Close + "; TcpClient.Dispose closes gracefully (FIN) unless LingerState says otherwise")]
-    [Expect(Os.OSX, Everywhere, Rfc9293Close + "; TcpClient.Dispose closes gracefully (FIN) unless LingerState says otherwise")]
+    [Expect(Os.MacOS, Everywhere, Rfc9293Close + "; TcpClient.Dispose closes gracefully (FIN) unless LingerState says otherwise")]
     public void Managed()
     {
         string Lingering(FirstToClose first)
@@ -85,7 +85,7 @@ public sealed class Restart_after_server_closed_first(ITestOutputHelper output) 
         "Sources disagree: " + DotNetPal + ", SystemNative_Bind: \"On Windows, Bind during TCP_WAIT is allowed\" and "
             + "dotnet/corefx#24562 (the rebind loop \"is what happens on Windows\"), while the Winsock WSAEADDRINUSE "
             + "text names sockets \"still in the process of closing\"")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): without SO_REUSEADDR the wildcard lookup also finds connected and TIME_WAIT PCBs; "
             + "dotnet/corefx#24562 reports the same on macOS 10.12")]
     public void Native()
@@ -109,7 +109,7 @@ public sealed class Restart_after_server_closed_first(ITestOutputHelper output) 
             + "it on the old and the new socket " + LinuxInetConnectionSock + ", inet_bind_conflict() lets the bind "
             + "pass a TIME_WAIT socket")]
     [Expect(Os.Windows, "ok", DotNetPal + ": \"On Windows, Bind during TCP_WAIT is allowed\"; dotnet/corefx#24562")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuInPcb + ", in_pcbbind(): with SO_REUSEADDR on the new socket the lookup is exact and skips connected and "
             + "TIME_WAIT PCBs; .NET sets it at Bind (" + DotNetPal + ")")]
     public void Managed()
@@ -133,7 +133,7 @@ public sealed class Restart_after_client_closed_first(ITestOutputHelper output) 
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", Rfc9293Close + "; " + LinuxInetConnectionSock + ": nothing is left in the server port's bind bucket")]
     [Expect(Os.Windows, "ok", Rfc9293Close + "; nothing is left on the server's port")]
-    [Expect(Os.OSX, "ok", Rfc9293Close + "; " + XnuInPcb + ", in_pcbbind() finds no PCB on the server's port")]
+    [Expect(Os.MacOS, "ok", Rfc9293Close + "; " + XnuInPcb + ", in_pcbbind() finds no PCB on the server's port")]
     public void Native()
     {
         Observe(Ports.RetryWhileTaken(() =>
@@ -156,7 +156,7 @@ public sealed class Restart_after_client_closed_first(ITestOutputHelper output) 
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", Rfc9293Close + "; nothing is left on the server's port")]
     [Expect(Os.Windows, "ok", Rfc9293Close + "; nothing is left on the server's port")]
-    [Expect(Os.OSX, "ok", Rfc9293Close + "; nothing is left on the server's port")]
+    [Expect(Os.MacOS, "ok", Rfc9293Close + "; nothing is left on the server's port")]
     public void Managed()
     {
         Observe(Ports.RetryWhileTaken(() =>
@@ -186,7 +186,7 @@ public sealed class Restart_while_a_connection_is_open(ITestOutputHelper output)
     [Expect(Os.Windows, "bind:AddressAlreadyInUse | ok",
         "Sources disagree: " + MicrosoftReuseTables + " compares bindings, not connections, while the Winsock bind "
             + "reference gives WSAEADDRINUSE for an address:port in use by any socket")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): without SO_REUSEADDR, in_pcblookup_local() with wildcards allowed matches the "
             + "connected PCB on that port")]
     public void Native()
@@ -213,7 +213,7 @@ public sealed class Restart_while_a_connection_is_open(ITestOutputHelper output)
     [Expect(Os.Windows, "ok | bind:AddressAlreadyInUse",
         "Sources disagree: " + DotNetPal + " says Windows allows Bind during TIME_WAIT, but says nothing of an open "
             + "connection; the Winsock bind reference gives WSAEADDRINUSE for an address in use")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): with SO_REUSEADDR on the new socket the exact lookup skips connected PCBs")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): with SO_REUSEADDR on the new socket the exact lookup skips connected PCBs")]
     public void Managed()
     {
         var old = new TcpListener(IPAddress.Loopback, 0);
@@ -243,7 +243,7 @@ public sealed class Restart_needs_reuseaddr_on_the_old_listener(ITestOutputHelpe
         "Sources disagree: " + MicrosoftReuseTables + ", table 2 refuses an SO_REUSEADDR bind over an active default "
             + "binding with WSAEACCES, but a TIME_WAIT entry is no active binding, and " + DotNetPal + " says Windows "
             + "allows Bind during TIME_WAIT anyway")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuInPcb + ", in_pcbbind(): only the new socket's so_options decide, and with SO_REUSEADDR "
             + "in_pcblookup_local() matches only unconnected PCBs; the Mecki answer (stackoverflow.com/a/14388707) on "
             + "BSD")]
@@ -274,7 +274,7 @@ public sealed class Restart_with_reuseaddr_on_both_listeners(ITestOutputHelper o
         LinuxInetConnectionSock + ", inet_bind_conflict(): sk_reuse on both and the TIME_WAIT socket is not "
             + "TCP_LISTEN; " + SocketMan + ", SO_REUSEADDR")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR after SO_REUSEADDR on one address succeeds")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): with SO_REUSEADDR on the new socket the exact lookup skips TIME_WAIT PCBs")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): with SO_REUSEADDR on the new socket the exact lookup skips TIME_WAIT PCBs")]
     public void Native()
     {
         using var old = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -303,7 +303,7 @@ public sealed class Restart_with_reuseport_on_both_listeners(ITestOutputHelper o
         LinuxInetConnectionSock + ", inet_bind_conflict(): sk_reuseport on both and (sk2->sk_state == TCP_TIME_WAIT || "
             + "uid_eq(...)) passes; " + SocketMan + ", SO_REUSEPORT")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuInPcb + ", in_pcbbind(): SO_REUSEPORT makes the lookup exact, which skips TIME_WAIT PCBs; the Mecki answer: "
             + "rebinding over TIME_WAIT needs SO_REUSEADDR on the new socket or SO_REUSEPORT on both")]
     [Needs(Capability.ReusePort)]

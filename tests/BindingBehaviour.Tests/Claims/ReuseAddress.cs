@@ -19,7 +19,7 @@ public sealed class Reuseaddr_udp_exact_duplicate(ITestOutputHelper output) : Cl
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxUdp + ", udp_lib_lport_inuse(): no conflict when sk2->sk_reuse and sk->sk_reuse are both set")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after SO_REUSEADDR/Specific succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact match is refused unless reuseport & t->so_options, i.e. SO_REUSEPORT on "
             + "both; OpenBSD regress in_pcbbind unicast test 5: local(RA) twice → EADDRINUSE")]
     public void Native()
@@ -40,7 +40,7 @@ public sealed class Reuseaddr_udp_exact_duplicate(ITestOutputHelper output) : Cl
     [Expect(Os.Windows, "ok",
         MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both succeeds; on Windows ReuseAddress is SO_REUSEADDR "
             + "alone")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         DotNetPal + ": ReuseAddress sets SO_REUSEPORT too, and " + XnuInPcb + ", in_pcbbind() allows an exact "
             + "duplicate when both have SO_REUSEPORT")]
     public void Managed()
@@ -51,7 +51,7 @@ public sealed class Reuseaddr_udp_exact_duplicate(ITestOutputHelper output) : Cl
 
         using var second = new UdpClient();
         second.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(first.Client.LocalEndPoint!)));
+        Observe(ManagedCall.Try(Step.Bind, () => second.Client.Bind(first.Client.LocalEndPoint!)));
     }
 }
 
@@ -64,7 +64,7 @@ public sealed class Reuseaddr_only_on_the_newcomer(ITestOutputHelper output) : C
     [Expect(Os.Linux, "bind:AddressAlreadyInUse",
         LinuxUdp + ", udp_lib_lport_inuse(): the conflict stands unless (sk2->sk_reuse && sk->sk_reuse)")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after Default/Wildcard succeeds")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuInPcb + ", in_pcbbind(): with SO_REUSEADDR on the new socket the lookup is exact (wild = 0) and 127.0.0.1 "
             + "is not taken; the first socket's flags are never read")]
     public void Native()
@@ -82,7 +82,7 @@ public sealed class Reuseaddr_only_on_the_newcomer(ITestOutputHelper output) : C
         LinuxUdp + ", udp_lib_lport_inuse(): the first socket has neither SO_REUSEADDR nor SO_REUSEPORT, so the pair "
             + "set by " + DotNetPal + " on the second does not help")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after Default/Wildcard succeeds")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): the newcomer's own SO_REUSEADDR makes the lookup exact")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): the newcomer's own SO_REUSEADDR makes the lookup exact")]
     public void Managed()
     {
         using var wildcard = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
@@ -90,7 +90,7 @@ public sealed class Reuseaddr_only_on_the_newcomer(ITestOutputHelper output) : C
         using var specific = new UdpClient();
         specific.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         var port = ((IPEndPoint)wildcard.Client.LocalEndPoint!).Port;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(new IPEndPoint(IPAddress.Loopback, port))));
+        Observe(ManagedCall.Try(Step.Bind, () => specific.Client.Bind(new IPEndPoint(IPAddress.Loopback, port))));
     }
 }
 
@@ -102,7 +102,7 @@ public sealed class Reuseaddr_only_on_the_first(ITestOutputHelper output) : Clai
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): the newcomer lacks sk_reuse")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Specific after SO_REUSEADDR/Wildcard succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): without SO_REUSEADDR on the newcomer the wildcard lookup finds 0.0.0.0")]
     public void Native()
     {
@@ -117,7 +117,7 @@ public sealed class Reuseaddr_only_on_the_first(ITestOutputHelper output) : Clai
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): the newcomer has neither option")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Specific after SO_REUSEADDR/Wildcard succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the newcomer's wildcard lookup finds 0.0.0.0")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the newcomer's wildcard lookup finds 0.0.0.0")]
     public void Managed()
     {
         using var wildcard = new UdpClient();
@@ -126,7 +126,7 @@ public sealed class Reuseaddr_only_on_the_first(ITestOutputHelper output) : Clai
 
         using var specific = new UdpClient();
         var port = ((IPEndPoint)wildcard.Client.LocalEndPoint!).Port;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(new IPEndPoint(IPAddress.Loopback, port))));
+        Observe(ManagedCall.Try(Step.Bind, () => specific.Client.Bind(new IPEndPoint(IPAddress.Loopback, port))));
     }
 }
 
@@ -137,7 +137,7 @@ public sealed class Reuseaddr_on_both_wildcard_and_specific(ITestOutputHelper ou
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok", LinuxUdp + ", udp_lib_lport_inuse(): both sockets have sk_reuse, so no conflict")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after SO_REUSEADDR/Wildcard succeeds")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): the newcomer's SO_REUSEADDR makes the lookup exact, and 127.0.0.1 is free")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): the newcomer's SO_REUSEADDR makes the lookup exact, and 127.0.0.1 is free")]
     public void Native()
     {
         using var wildcard = NativeSocket.Open(Transport.Udp, Any);
@@ -152,7 +152,7 @@ public sealed class Reuseaddr_on_both_wildcard_and_specific(ITestOutputHelper ou
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", DotNetPal + " sets SO_REUSEADDR and SO_REUSEPORT on both; " + LinuxUdp + ", udp_lib_lport_inuse()")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both succeeds")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): the newcomer's options make the lookup exact")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): the newcomer's options make the lookup exact")]
     public void Managed()
     {
         using var wildcard = new UdpClient();
@@ -162,7 +162,7 @@ public sealed class Reuseaddr_on_both_wildcard_and_specific(ITestOutputHelper ou
         using var specific = new UdpClient();
         specific.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         var port = ((IPEndPoint)wildcard.Client.LocalEndPoint!).Port;
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(new IPEndPoint(IPAddress.Loopback, port))));
+        Observe(ManagedCall.Try(Step.Bind, () => specific.Client.Bind(new IPEndPoint(IPAddress.Loopback, port))));
     }
 }
 
@@ -179,7 +179,7 @@ public sealed class Reuseaddr_tcp_conflict_moves_to_listen(ITestOutputHelper out
     [Expect(Os.Windows, "ok",
         MicrosoftReuseTables + ": table 2 lets the second SO_REUSEADDR bind succeed, and afterwards \"the behavior for "
             + "all sockets bound to that port is indeterminate\": both listen")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): SO_REUSEADDR allows no exact duplicate without SO_REUSEPORT on both")]
     public void Native()
     {
@@ -202,7 +202,7 @@ public sealed class Reuseaddr_tcp_conflict_moves_to_listen(ITestOutputHelper out
     [Expect(Os.Windows, "ok",
         MicrosoftReuseTables + ": SO_REUSEADDR on both; the port's behaviour is then indeterminate but both bind and "
             + "listen")]
-    [Expect(Os.OSX, "ok", DotNetPal + " adds SO_REUSEPORT, and " + XnuInPcb + ", in_pcbbind() allows exact duplicates when both have it")]
+    [Expect(Os.MacOS, "ok", DotNetPal + " adds SO_REUSEPORT, and " + XnuInPcb + ", in_pcbbind() allows exact duplicates when both have it")]
     public void Managed()
     {
         using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -211,7 +211,7 @@ public sealed class Reuseaddr_tcp_conflict_moves_to_listen(ITestOutputHelper out
 
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         second.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => second.Bind(first.LocalEndPoint!)),
             (Step.Listen, () => first.Listen()),
             (Step.Listen, () => second.Listen())));
@@ -229,7 +229,7 @@ public sealed class Reuseaddr_does_not_pass_a_listener(ITestOutputHelper output)
             + "is not possible to bind to this port for any local address\"; " + LinuxInetConnectionSock
             + ", inet_bind_conflict(): sk2->sk_state != TCP_LISTEN")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after SO_REUSEADDR/Wildcard succeeds")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuInPcb + ", in_pcbbind() never looks at the listen state, and SO_REUSEADDR on the newcomer makes the lookup "
             + "exact; Stack Overflow 14388707 (Mecki): BSD allows wildcard and specific with SO_REUSEADDR")]
     public void Native()
@@ -249,7 +249,7 @@ public sealed class Reuseaddr_does_not_pass_a_listener(ITestOutputHelper output)
         DotNetPal + ": ReuseAddress sets SO_REUSEPORT too, and " + LinuxInetConnectionSock + ", inet_bind_conflict() "
             + "lets SO_REUSEPORT sockets of one user overlap even a listener")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both succeeds")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): the exact lookup does not find 0.0.0.0")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): the exact lookup does not find 0.0.0.0")]
     public void Managed()
     {
         using var wildcard = new TcpListener(IPAddress.Any, 0);
@@ -258,7 +258,7 @@ public sealed class Reuseaddr_does_not_pass_a_listener(ITestOutputHelper output)
 
         using var specific = new TcpListener(IPAddress.Loopback, ((IPEndPoint)wildcard.LocalEndpoint).Port);
         specific.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, specific.Start));
+        Observe(ManagedCall.Try(Step.Bind, specific.Start));
     }
 }
 
@@ -271,7 +271,7 @@ public sealed class Reuseaddr_and_reuseport_do_not_mix(ITestOutputHelper output)
     [Expect(Os.Linux, "bind:AddressAlreadyInUse",
         LinuxUdp + ", udp_lib_lport_inuse(): neither (sk_reuse on both) nor (sk_reuseport on both) holds")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): the newcomer's SO_REUSEPORT is ANDed with the first socket's options, which hold "
             + "only SO_REUSEADDR")]
     [Needs(Capability.ReusePort)]
@@ -291,7 +291,7 @@ public sealed class Reuseaddr_and_reuseport_do_not_mix(ITestOutputHelper output)
         "dotnet/corefx PR #32046: \"When one application uses SO_REUSEADDR and another uses SO_REUSEPORT, the second "
             + "application will fail to bind\", so " + DotNetPal + " sets both, and both sockets then have sk_reuse")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both (ReuseAddress is SO_REUSEADDR on Windows)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact duplicate needs SO_REUSEPORT on the first socket too, which a plain "
             + "SO_REUSEADDR program never set")]
     public void Managed()
@@ -304,6 +304,6 @@ public sealed class Reuseaddr_and_reuseport_do_not_mix(ITestOutputHelper output)
 
         using var dotnet = new UdpClient();
         dotnet.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => dotnet.Client.Bind(reuseAddress.Client.LocalEndPoint!)));
+        Observe(ManagedCall.Try(Step.Bind, () => dotnet.Client.Bind(reuseAddress.Client.LocalEndPoint!)));
     }
 }

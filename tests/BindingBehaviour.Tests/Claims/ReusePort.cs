@@ -21,7 +21,7 @@ public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(outp
         SocketMan + ", SO_REUSEPORT: \"Permits multiple AF_INET or AF_INET6 sockets to be bound to an identical socket "
             + "address\" when every socket sets it and they share an effective UID")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         XnuInPcb + ", in_pcbbind(): an exact duplicate passes when reuseport & t->so_options, i.e. SO_REUSEPORT on "
             + "both; FreeBSD getsockopt(2): \"allows completely duplicate bindings by multiple processes if they all "
             + "set SO_REUSEPORT\"")]
@@ -59,7 +59,7 @@ public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(outp
     [Expect(Os.Windows, "ok",
         "ReuseAddress is SO_REUSEADDR on Windows, not SO_REUSEPORT; " + MicrosoftReuseTables + ", table 2: "
             + "SO_REUSEADDR on both succeeds")]
-    [Expect(Os.OSX, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind() allows the duplicate")]
+    [Expect(Os.MacOS, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind() allows the duplicate")]
     public void Managed()
     {
         Outcome Udp()
@@ -69,7 +69,7 @@ public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(outp
             first.Client.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             using var second = new UdpClient();
             second.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            return BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(first.Client.LocalEndPoint!));
+            return ManagedCall.Try(Step.Bind, () => second.Client.Bind(first.Client.LocalEndPoint!));
         }
 
         Outcome Tcp()
@@ -79,7 +79,7 @@ public sealed class Reuseport_on_both(ITestOutputHelper output) : ClaimTest(outp
             first.Start();
             using var second = new TcpListener((IPEndPoint)first.LocalEndpoint);
             second.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            return BindingBehaviour.Managed.Try(Step.Bind, second.Start);
+            return ManagedCall.Try(Step.Bind, second.Start);
         }
 
         Observe(Outcome.Sequence(Udp, Tcp));
@@ -97,7 +97,7 @@ public sealed class Reuseport_only_on_the_newcomer(ITestOutputHelper output) : C
         SocketMan + ", SO_REUSEPORT: \"This option must be set on each socket (including the first socket)\"; "
             + LinuxUdp + ", udp_lib_lport_inuse()")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): reuseport & t->so_options is 0 because the first socket lacks SO_REUSEPORT; Stack "
             + "Overflow 14388707 (Mecki): \"as long as all prior bound sockets also had SO_REUSEPORT set\"")]
     [Needs(Capability.ReusePort)]
@@ -118,14 +118,14 @@ public sealed class Reuseport_only_on_the_newcomer(ITestOutputHelper output) : C
     [Expect(Os.Windows, "bind:AccessDenied",
         MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Specific after Default/Specific gives WSAEACCES (10013), "
             + "enhanced socket security")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the first socket lacks SO_REUSEPORT")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the first socket lacks SO_REUSEPORT")]
     public void Managed()
     {
         using var plain = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
 
         using var reuse = new UdpClient();
         reuse.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => reuse.Client.Bind(plain.Client.LocalEndPoint!)));
+        Observe(ManagedCall.Try(Step.Bind, () => reuse.Client.Bind(plain.Client.LocalEndPoint!)));
     }
 }
 
@@ -142,7 +142,7 @@ public sealed class Reuseport_set_after_bind(ITestOutputHelper output) : ClaimTe
             + ", udp_lib_lport_inuse() and " + LinuxInetConnectionSock + ", inet_bind_conflict() read "
             + "sk2->sk_reuseport at the newcomer's bind")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         "Derived, not run: " + XnuInPcb + ", in_pcbbind() tests t->inp_socket->so_options when the newcomer binds, so "
             + "the first socket's late SO_REUSEPORT counts")]
     [Needs(Capability.ReusePort)]
@@ -182,7 +182,7 @@ public sealed class Reuseport_wildcard_and_specific(ITestOutputHelper output) : 
         LinuxInetConnectionSock + ", inet_bind_conflict(): SO_REUSEPORT on both with the same UID is no conflict, even "
             + "against a listener; " + LinuxBindWildcard + ", v4_any_v4_local.reuseport: 0")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind(): SO_REUSEPORT on the newcomer makes the lookup exact, so 0.0.0.0 is not even found")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind(): SO_REUSEPORT on the newcomer makes the lookup exact, so 0.0.0.0 is not even found")]
     [Needs(Capability.ReusePort)]
     public void Native()
     {
@@ -201,7 +201,7 @@ public sealed class Reuseport_wildcard_and_specific(ITestOutputHelper output) : 
     [Expect(Os.Windows, "ok",
         "ReuseAddress is SO_REUSEADDR on Windows: " + MicrosoftReuseTables + ", table 2, SO_REUSEADDR/Specific after "
             + "SO_REUSEADDR/Wildcard succeeds")]
-    [Expect(Os.OSX, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind()")]
+    [Expect(Os.MacOS, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind()")]
     public void Managed()
     {
         using var wildcard = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -211,7 +211,7 @@ public sealed class Reuseport_wildcard_and_specific(ITestOutputHelper output) : 
 
         using var specific = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         specific.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => specific.Bind(new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)wildcard.LocalEndPoint!).Port))),
             (Step.Listen, () => specific.Listen())));
     }
@@ -229,7 +229,7 @@ public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) 
         SocketMan + ", SO_REUSEPORT: for TCP it improves accept(2) load distribution by giving each thread its own "
             + "listener; the pick is a hash of the 4-tuple (net/core/sock_reuseport.c, reuseport_select_sock())")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, LoadSpread.OneSocket,
+    [Expect(Os.MacOS, LoadSpread.OneSocket,
         "Stack Overflow 14388707 (Mecki) and libuv test-udp-reuseport.c: BSD and macOS SO_REUSEPORT shares a port "
             + "without balancing; " + XnuInPcb + ", in_pcblookup_hash() returns the first listener that matches")]
     [Needs(Capability.ReusePort)]
@@ -256,7 +256,7 @@ public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) 
     [Expect(Os.Windows, "one socket | every socket",
         "Uncertain: ReuseAddress is SO_REUSEADDR on Windows, and " + MicrosoftReuseTables + " only says which socket "
             + "gets a connection is \"indeterminate\"")]
-    [Expect(Os.OSX, LoadSpread.OneSocket,
+    [Expect(Os.MacOS, LoadSpread.OneSocket,
         DotNetPal + " sets SO_REUSEPORT, which on macOS shares without balancing (" + XnuInPcb
             + ", in_pcblookup_hash())")]
     public void Managed()
@@ -268,7 +268,7 @@ public sealed class Reuseport_spreads_tcp_connections(ITestOutputHelper output) 
 
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         second.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        var joined = BindingBehaviour.Managed.Steps((Step.Bind, () => second.Bind(first.LocalEndPoint!)), (Step.Listen, () => second.Listen(64)));
+        var joined = ManagedCall.Steps((Step.Bind, () => second.Bind(first.LocalEndPoint!)), (Step.Listen, () => second.Listen(64)));
         if (!joined.Succeeded)
         {
             Observe(joined);
@@ -293,7 +293,7 @@ public sealed class Reuseport_spreads_udp_datagrams(ITestOutputHelper output) : 
             + "processes (or threads)\"; " + LinuxUdp + ", udp4_lib_lookup2() picks a group member with "
             + "reuseport_select_sock() from a hash of the 4-tuple")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, LoadSpread.OneSocket,
+    [Expect(Os.MacOS, LoadSpread.OneSocket,
         XnuUdpUsrreq + ", udp_input(): a unicast datagram goes to the one socket in_pcblookup_hash() returns (\"This "
             + "really ought to be done for unicast datagrams as well\" is said of delivering to all); libuv "
             + "test-udp-reuseport.c expects no balancing outside Linux/FreeBSD")]
@@ -318,7 +318,7 @@ public sealed class Reuseport_spreads_udp_datagrams(ITestOutputHelper output) : 
     [Expect(Os.Windows, "one socket | every socket",
         "Uncertain: ReuseAddress is SO_REUSEADDR on Windows; " + MicrosoftReuseTables + ": which socket receives is "
             + "\"indeterminate\"")]
-    [Expect(Os.OSX, LoadSpread.OneSocket,
+    [Expect(Os.MacOS, LoadSpread.OneSocket,
         DotNetPal + " sets SO_REUSEPORT; " + XnuUdpUsrreq + ", udp_input() delivers a unicast datagram to one socket")]
     public void Managed()
     {
@@ -346,7 +346,7 @@ public sealed class Reuseport_flow_sticks(ITestOutputHelper output) : ClaimTest(
         LinuxUdp + ", udp4_lib_lookup2(): the member is chosen from udp_ehashfn() of the addresses and ports, so one "
             + "source always hashes to one socket")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, LoadSpread.OneSocket,
+    [Expect(Os.MacOS, LoadSpread.OneSocket,
         XnuUdpUsrreq + ", udp_input(): without balancing every unicast datagram goes to one socket anyway")]
     [Needs(Capability.ReusePort)]
     public void Native()
@@ -370,7 +370,7 @@ public sealed class Reuseport_flow_sticks(ITestOutputHelper output) : ClaimTest(
     [Expect(Os.Windows, "one socket | every socket",
         "Uncertain: ReuseAddress is SO_REUSEADDR on Windows, whose delivery is \"indeterminate\" ("
             + MicrosoftReuseTables + ")")]
-    [Expect(Os.OSX, LoadSpread.OneSocket, XnuUdpUsrreq + ", udp_input(): one socket per unicast datagram, no balancing")]
+    [Expect(Os.MacOS, LoadSpread.OneSocket, XnuUdpUsrreq + ", udp_input(): one socket per unicast datagram, no balancing")]
     public void Managed()
     {
         using var first = new UdpClient();

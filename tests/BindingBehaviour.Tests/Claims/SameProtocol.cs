@@ -18,7 +18,7 @@ public sealed class Udp_twice_same_address(ITestOutputHelper output) : ClaimTest
         LinuxUdp + ", udp_lib_lport_inuse(): the port is in use unless both sockets set SO_REUSEADDR or SO_REUSEPORT")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Native()
     {
@@ -34,7 +34,7 @@ public sealed class Udp_twice_same_address(ITestOutputHelper output) : ClaimTest
         DotNetPal + ": SystemNative_Bind adds SO_REUSEADDR for TCP only, so UdpClient binds plainly and " + LinuxUdp
             + " refuses")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftReuseTables + ", table 2; .NET on Windows sets no option at Bind")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         DotNetPal + ": no option for UDP at Bind; " + XnuInPcb + ", in_pcbbind() refuses an exact duplicate")]
     public void Managed()
     {
@@ -44,7 +44,7 @@ public sealed class Udp_twice_same_address(ITestOutputHelper output) : ClaimTest
         // Not new UdpClient(taken): when that bind fails, the constructor throws without closing the socket it made
         // (dotnet/runtime UDPClient.cs), leaving it to the finalizer; the descriptor check of .ci/run caught it.
         using var second = new UdpClient(taken.AddressFamily);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(taken)));
+        Observe(ManagedCall.Try(Step.Bind, () => second.Client.Bind(taken)));
     }
 }
 
@@ -60,7 +60,7 @@ public sealed class Tcp_twice_same_address(ITestOutputHelper output) : ClaimTest
             + "conflicts")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Native()
     {
@@ -81,7 +81,7 @@ public sealed class Tcp_twice_same_address(ITestOutputHelper output) : ClaimTest
             + "listens, and listen() checks again")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftReuseTables + ", table 2; .NET on Windows sets no option at Bind (" + DotNetPal + " is Unix-only)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse | listen:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse | listen:AddressAlreadyInUse",
         "Sources disagree: " + XnuInPcb + ", in_pcbbind() refuses an exact duplicate unless both sockets set "
             + "SO_REUSEPORT (bind refused), while the implicit SO_REUSEADDR of " + DotNetPal + " is said to move the "
             + "conflict to Listen as on Linux")]
@@ -91,7 +91,7 @@ public sealed class Tcp_twice_same_address(ITestOutputHelper output) : ClaimTest
         first.Bind(new IPEndPoint(IPAddress.Loopback, 0));
 
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => second.Bind(first.LocalEndPoint!)),
             (Step.Listen, () => first.Listen()),
             (Step.Listen, () => second.Listen())));
@@ -109,7 +109,7 @@ public sealed class Tcp_twice_first_listening(ITestOutputHelper output) : ClaimT
             + "socket(7), SO_REUSEADDR: \"except when there is an active listening socket bound to the address\"")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Native()
     {
@@ -127,7 +127,7 @@ public sealed class Tcp_twice_first_listening(ITestOutputHelper output) : ClaimT
             + "in TCP_LISTEN")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftReuseTables + ", table 2: Default/Specific after Default/Specific gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact match without SO_REUSEPORT on both sockets returns EADDRINUSE")]
     public void Managed()
     {
@@ -135,7 +135,7 @@ public sealed class Tcp_twice_first_listening(ITestOutputHelper output) : ClaimT
         listener.Start();
 
         using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => second.Bind(listener.LocalEndpoint)),
             (Step.Listen, () => second.Listen())));
     }

@@ -20,7 +20,7 @@ public sealed class Tcp_and_udp_share_a_port(ITestOutputHelper output) : ClaimTe
     [Expect(Os.Windows, "ok",
         "RFC 6335, section 5: port numbers are assigned per transport protocol; " + MicrosoftReuseTables
             + " compares only sockets of one protocol")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind() searches inp_pcbinfo, which is tcbinfo for TCP and udbinfo for UDP")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind() searches inp_pcbinfo, which is tcbinfo for TCP and udbinfo for UDP")]
     public void Native()
     {
         Outcome TcpFirst()
@@ -51,7 +51,7 @@ public sealed class Tcp_and_udp_share_a_port(ITestOutputHelper output) : ClaimTe
     [Expect(Os.Windows, "ok",
         "RFC 6335, section 5: port numbers are assigned per transport protocol; .NET on Windows sets no option at "
             + "Bind")]
-    [Expect(Os.OSX, "ok", XnuInPcb + ", in_pcbbind() searches the protocol's own table (tcbinfo or udbinfo)")]
+    [Expect(Os.MacOS, "ok", XnuInPcb + ", in_pcbbind() searches the protocol's own table (tcbinfo or udbinfo)")]
     public void Managed()
     {
         Outcome TcpFirst()
@@ -60,14 +60,14 @@ public sealed class Tcp_and_udp_share_a_port(ITestOutputHelper output) : ClaimTe
             tcp.Start();
             var udpEndPoint = (IPEndPoint)tcp.LocalEndpoint;
             using var udp = new UdpClient(udpEndPoint.AddressFamily);
-            return BindingBehaviour.Managed.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
+            return ManagedCall.Try(Step.Bind, () => udp.Client.Bind(udpEndPoint));
         }
 
         Outcome UdpFirst()
         {
             using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             using var tcp = new TcpListener((IPEndPoint)udp.Client.LocalEndPoint!);
-            return BindingBehaviour.Managed.Try(Step.Bind, tcp.Start);
+            return ManagedCall.Try(Step.Bind, tcp.Start);
         }
 
         Observe(Outcome.Sequence(() => Ports.RetryWhileTaken(TcpFirst), () => Ports.RetryWhileTaken(UdpFirst)));
@@ -86,7 +86,7 @@ public sealed class Protocol_tables_shown_apart(ITestOutputHelper output) : Clai
     [Expect(Os.Windows, "tcp=1 udp=1",
         "Microsoft Learn, IP Helper GetTcpTable2 and GetUdpTable: one table per protocol, which IPGlobalProperties "
             + "reads")]
-    [Expect(Os.OSX, "tcp=1 udp=1",
+    [Expect(Os.MacOS, "tcp=1 udp=1",
         "XNU bsd/netinet/tcp_subr.c and udp_usrreq.c export the pcblists net.inet.tcp.pcblist and net.inet.udp.pcblist "
             + "separately; IPGlobalProperties reads them")]
     public void Native()

@@ -19,7 +19,7 @@ public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : Cla
             + "creates the file with mknod, which fails when it exists")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftAfUnix + ": a bound path is a file on disk (a reparse point) that must not exist yet")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the vnode exists, so EADDRINUSE")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the vnode exists, so EADDRINUSE")]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
@@ -36,7 +36,7 @@ public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : Cla
     [Expect(Os.Linux, "bind:AddressAlreadyInUse",
         UnixMan + ", EADDRINUSE for an existing socket file; .NET binds the UnixDomainSocketEndPoint's path unchanged")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the path must not exist yet")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): EADDRINUSE for an existing vnode")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): EADDRINUSE for an existing vnode")]
     [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
@@ -46,7 +46,7 @@ public sealed class Unix_path_rebind_while_bound(ITestOutputHelper output) : Cla
         first.Listen();
 
         using var second = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => second.Bind(new UnixDomainSocketEndPoint(file.Path))));
+        Observe(ManagedCall.Try(Step.Bind, () => second.Bind(new UnixDomainSocketEndPoint(file.Path))));
     }
 }
 
@@ -60,7 +60,7 @@ public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : C
         UnixMan + ": binding a filename \"creates a socket in the filesystem that must be deleted by the caller when "
             + "it is no longer needed (using unlink(2))\"")]
     [Expect(Os.Windows, "file present after close", MicrosoftAfUnix + ": the socket file stays until it is deleted")]
-    [Expect(Os.OSX, "file present after close",
+    [Expect(Os.MacOS, "file present after close",
         XnuUipcUsrreq + ": unp_bind() creates a VSOCK vnode and unp_detach() releases it without unlinking the name")]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
@@ -82,7 +82,7 @@ public sealed class Unix_path_file_outlives_socket(ITestOutputHelper output) : C
     [Expect(Os.Windows, "file gone after Dispose",
         "dotnet/runtime UnixDomainSocketEndPoint.cs: BoundFileName and CreateBoundEndPoint() are shared by every OS, "
             + "and " + DotNetSocket + " deletes it on Dispose")]
-    [Expect(Os.OSX, "file gone after Dispose", DotNetSocket + ", DoBind and Dispose: the same managed code on every OS")]
+    [Expect(Os.MacOS, "file gone after Dispose", DotNetSocket + ", DoBind and Dispose: the same managed code on every OS")]
     [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
@@ -108,7 +108,7 @@ public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : Clai
         UnixMan + ": EADDRINUSE when the filesystem socket object exists, whoever made it; " + LinuxAfUnix
             + ", unix_bind_bsd()")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse", MicrosoftAfUnix + ": the file must be deleted before the path can be bound again")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the old vnode still exists")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", XnuUipcUsrreq + ", unp_bind(): the old vnode still exists")]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
@@ -131,7 +131,7 @@ public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : Clai
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "ok", DotNetSocket + ": Dispose deletes the file the Socket bound, so nothing is left to block the path")]
     [Expect(Os.Windows, "ok", DotNetSocket + ": Dispose deletes the bound file on every OS")]
-    [Expect(Os.OSX, "ok", DotNetSocket + ": Dispose deletes the bound file on every OS")]
+    [Expect(Os.MacOS, "ok", DotNetSocket + ": Dispose deletes the bound file on every OS")]
     [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
@@ -143,7 +143,7 @@ public sealed class Unix_stale_path_blocks_bind(ITestOutputHelper output) : Clai
         }
 
         using var again = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => again.Bind(new UnixDomainSocketEndPoint(file.Path))));
+        Observe(ManagedCall.Try(Step.Bind, () => again.Bind(new UnixDomainSocketEndPoint(file.Path))));
     }
 }
 
@@ -159,7 +159,7 @@ public sealed class Unix_stale_path_refuses_connect(ITestOutputHelper output) : 
     [Expect(Os.Windows, "connect:ConnectionRefused",
         MicrosoftAfUnix + ": connecting to a path nobody listens on fails like a refused TCP connect "
             + "(WSAECONNREFUSED); unverified")]
-    [Expect(Os.OSX, "connect:ConnectionRefused",
+    [Expect(Os.MacOS, "connect:ConnectionRefused",
         XnuUipcUsrreq + ", unp_connect(): the vnode has no socket (v_socket == 0), so ECONNREFUSED")]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
@@ -190,7 +190,7 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
     [Expect(Os.Windows, Linux + " | bind:InvalidArgument",
         "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses, while Wine's AF_UNIX notes say abstract "
             + "sockets are not fully supported, matching Windows")]
-    [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
+    [Expect(Os.MacOS, "n/a", AbstractIsLinuxOnly)]
     [Needs(Capability.UnixDomainSockets)]
     public void Native()
     {
@@ -221,7 +221,7 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
     [Expect(Os.Windows, Linux + " | bind:InvalidArgument",
         "Sources disagree: " + MicrosoftAfUnix + " lists abstract addresses; Wine's notes say Windows does not fully "
             + "support them")]
-    [Expect(Os.OSX, "n/a", AbstractIsLinuxOnly)]
+    [Expect(Os.MacOS, "n/a", AbstractIsLinuxOnly)]
     [Needs(Capability.UnixDomainSockets)]
     public void Managed()
     {
@@ -230,7 +230,7 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
         string whileBound;
         using (var first = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
-            var bound = BindingBehaviour.Managed.Try(Step.Bind, () => first.Bind(name));
+            var bound = ManagedCall.Try(Step.Bind, () => first.Bind(name));
             if (!bound.Succeeded)
             {
                 Observe(bound);
@@ -238,11 +238,11 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
             }
 
             using var second = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            whileBound = BindingBehaviour.Managed.Try(Step.Bind, () => second.Bind(name)).Code;
+            whileBound = ManagedCall.Try(Step.Bind, () => second.Bind(name)).Code;
         }
 
         using var third = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        ObserveValue($"while bound: {whileBound}; after close: {BindingBehaviour.Managed.Try(Step.Bind, () => third.Bind(name)).Code}");
+        ObserveValue($"while bound: {whileBound}; after close: {ManagedCall.Try(Step.Bind, () => third.Bind(name)).Code}");
     }
 }
 

@@ -24,7 +24,7 @@ public sealed class Udp_last_bound_gets_unicast(ITestOutputHelper output) : Clai
             + "will receive any traffic\"")]
     [Expect(Os.Windows, "the last bound got all 20 | the first bound got all 20 | spread over both",
         MicrosoftReuseTables + ": with SO_REUSEADDR on both, which socket receives is \"indeterminate\"")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): an exact duplicate needs SO_REUSEPORT on both sockets, SO_REUSEADDR is not enough "
             + "for a unicast address")]
     public void Native()
@@ -62,7 +62,7 @@ public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : C
     [Expect(Os.Windows, Everywhere,
         "The .NET ExclusiveAddressUse remarks: of two sockets on one port \"the one with the more specific IP address "
             + "will handle the network traffic\"; " + MicrosoftReuseTables)]
-    [Expect(Os.OSX, Everywhere,
+    [Expect(Os.MacOS, Everywhere,
         XnuUdpUsrreq + ", udp_input() looks the datagram up with in_pcblookup_hash(), which prefers an exact local "
             + "address to a wildcard one")]
     public void Native()
@@ -100,7 +100,7 @@ public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : C
         DotNetPal + ": ReuseAddress adds SO_REUSEPORT, but " + LinuxUdp + " only groups sockets with one address, and "
             + "compute_score() still prefers 127.0.0.1")]
     [Expect(Os.Windows, Everywhere, "The .NET ExclusiveAddressUse remarks: the more specific address handles the traffic")]
-    [Expect(Os.OSX, Everywhere, XnuUdpUsrreq + ", udp_input(): in_pcblookup_hash() prefers the exact local address")]
+    [Expect(Os.MacOS, Everywhere, XnuUdpUsrreq + ", udp_input(): in_pcblookup_hash() prefers the exact local address")]
     public void Managed()
     {
         string Receiver(IPAddress firstAddress, IPAddress secondAddress)
@@ -113,7 +113,7 @@ public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : C
                 first.Bind(new IPEndPoint(firstAddress, 0));
                 using var second = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 second.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                var bound = BindingBehaviour.Managed.Try(Step.Bind,
+                var bound = ManagedCall.Try(Step.Bind,
                     () => second.Bind(new IPEndPoint(secondAddress, ((IPEndPoint)first.LocalEndPoint!).Port)));
                 value = bound.Succeeded ? Deliveries.Specific(first, second) : bound.Code;
                 return bound;
@@ -139,7 +139,7 @@ public sealed class Udp_reuseport_spreads_unicast(ITestOutputHelper output) : Cl
             + ", lookup_reuseport() picks by a hash of the 4-tuple; 40 source ports all hashing to one socket has odds "
             + "below 1 in 10^11")]
     [Expect(Os.Windows, "n/a", NoReusePortOnWindows)]
-    [Expect(Os.OSX, OneOfThem,
+    [Expect(Os.MacOS, OneOfThem,
         "Sources disagree on which socket: " + XnuUdpUsrreq + ", udp_input() gives a unicast datagram to one PCB "
             + "(\"This really ought to be done for unicast datagrams as well\"); third-party notes say the last bound")]
     [Needs(Capability.ReusePort)]
@@ -164,7 +164,7 @@ public sealed class Udp_reuseport_spreads_unicast(ITestOutputHelper output) : Cl
             + "datagrams over the group")]
     [Expect(Os.Windows, OneOfThem + " | spread over both",
         MicrosoftReuseTables + ": on Windows ReuseAddress is SO_REUSEADDR, and who receives is \"indeterminate\"")]
-    [Expect(Os.OSX, OneOfThem, "Sources disagree on which socket: " + XnuUdpUsrreq + ", udp_input() gives a unicast datagram to one PCB")]
+    [Expect(Os.MacOS, OneOfThem, "Sources disagree on which socket: " + XnuUdpUsrreq + ", udp_input() gives a unicast datagram to one PCB")]
     public void Managed()
     {
         using var first = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -193,7 +193,7 @@ public sealed class Udp_connected_socket_gets_its_peer(ITestOutputHelper output)
     [Expect(Os.Windows, Own + " | mixed",
         "Unverified: " + MicrosoftReuseTables + " calls delivery among SO_REUSEADDR sockets indeterminate and says "
             + "nothing of connected ones")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): SO_REUSEADDR does not allow an exact duplicate of a unicast binding")]
     public void Native()
     {
@@ -225,7 +225,7 @@ public sealed class Udp_connected_socket_gets_its_peer(ITestOutputHelper output)
             + "scoring, which favours the connected socket for its peer; dotnet/runtime#30782 reported mixing on older "
             + "kernels")]
     [Expect(Os.Windows, Own + " | mixed", "Unverified: Windows documents no rule for connected sockets among SO_REUSEADDR sharers")]
-    [Expect(Os.OSX, Own,
+    [Expect(Os.MacOS, Own,
         XnuUdpUsrreq + ", udp_input(): in_pcblookup_hash() matches the connected PCB's full 4-tuple before the "
             + "wildcard-foreign one; .NET's ReuseAddress sets the SO_REUSEPORT that lets both bind")]
     public void Managed()
@@ -254,7 +254,7 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
         LinuxUdp + ", __udp4_lib_mcast_deliver() clones the datagram to every matching socket; " + IpMan
             + ", IP_ADD_MEMBERSHIP")]
     [Expect(Os.Windows, "each socket got 5", MicrosoftMulticast)]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): on 0.0.0.0 SO_REUSEADDR allows no exact duplicate (it stands in for SO_REUSEPORT "
             + "only when the bound address is a multicast group)")]
     [Needs(Capability.LoopbackMulticast)]
@@ -286,7 +286,7 @@ public sealed class Multicast_reaches_every_socket(ITestOutputHelper output) : C
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "each socket got 5", LinuxUdp + ", __udp4_lib_mcast_deliver() delivers to every matching socket")]
     [Expect(Os.Windows, "each socket got 5", MicrosoftMulticast)]
-    [Expect(Os.OSX, "each socket got 5",
+    [Expect(Os.MacOS, "each socket got 5",
         XnuUdpUsrreq + ", udp_input(): \"Deliver a multicast or broadcast datagram to *all* sockets for which the "
             + "local and remote addresses and ports match\"; .NET's ReuseAddress sets SO_REUSEPORT, which lets both "
             + "bind")]
@@ -320,7 +320,7 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.Windows, "each socket got 5",
         "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): every incoming broadcast datagram to a shared "
             + "port goes to all sockets; unverified on Windows")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): SO_REUSEADDR allows no exact duplicate of 0.0.0.0:P without SO_REUSEPORT on both")]
     [Needs(Capability.LoopbackBroadcast)]
     public void Native()
@@ -349,7 +349,7 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
     [Expect(Os.Windows, "each socket got 5",
         "Stevens, UNIX Network Programming (via the h2o PR #2264 quote): broadcast goes to all sockets on a shared "
             + "port; unverified on Windows")]
-    [Expect(Os.OSX, "each socket got 5",
+    [Expect(Os.MacOS, "each socket got 5",
         XnuUdpUsrreq + ", udp_input(): multicast and broadcast go to *all* matching sockets; .NET's ReuseAddress sets "
             + "SO_REUSEPORT, which lets both bind")]
     [Needs(Capability.LoopbackBroadcast)]

@@ -21,7 +21,7 @@ public sealed class Udp_wildcard_then_loopback(ITestOutputHelper output) : Claim
     [Expect(Os.Windows, "ok",
         MicrosoftReuseTables + ", table 2: a Default/Specific bind after a Default/Wildcard bind succeeds for the same "
             + "user")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): without SO_REUSEADDR the lookup is a wildcard lookup, which finds the 0.0.0.0 "
             + "socket")]
     public void Native()
@@ -37,7 +37,7 @@ public sealed class Udp_wildcard_then_loopback(ITestOutputHelper output) : Claim
     [Expect(Os.Linux, "bind:AddressAlreadyInUse",
         DotNetPal + " adds no option to a UDP bind, so " + LinuxUdp + ", udp_lib_lport_inuse() decides as natively")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         DotNetPal + " adds no option to a UDP bind; " + XnuInPcb + ", in_pcbbind() finds the wildcard socket")]
     public void Managed()
     {
@@ -46,7 +46,7 @@ public sealed class Udp_wildcard_then_loopback(ITestOutputHelper output) : Claim
 
         var specificEndPoint = new IPEndPoint(IPAddress.Loopback, port);
         using var specific = new UdpClient(specificEndPoint.AddressFamily);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
+        Observe(ManagedCall.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
     }
 }
 
@@ -58,7 +58,7 @@ public sealed class Udp_loopback_then_wildcard(ITestOutputHelper output) : Claim
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", LinuxUdp + ", udp_lib_lport_inuse(): the overlap is checked whichever socket came first")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: a Default/Wildcard bind after a Default/Specific bind succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): a wildcard bind without SO_REUSEADDR finds the specific socket on the port")]
     public void Native()
     {
@@ -72,7 +72,7 @@ public sealed class Udp_loopback_then_wildcard(ITestOutputHelper output) : Claim
     [ClaimFact(Layer.Managed)]
     [Expect(Os.Linux, "bind:AddressAlreadyInUse", DotNetPal + " adds no option to a UDP bind; " + LinuxUdp + ", udp_lib_lport_inuse()")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", DotNetPal + " adds no option to a UDP bind; " + XnuInPcb + ", in_pcbbind()")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", DotNetPal + " adds no option to a UDP bind; " + XnuInPcb + ", in_pcbbind()")]
     public void Managed()
     {
         using var specific = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
@@ -80,7 +80,7 @@ public sealed class Udp_loopback_then_wildcard(ITestOutputHelper output) : Claim
 
         var wildcardEndPoint = new IPEndPoint(IPAddress.Any, port);
         using var wildcard = new UdpClient(wildcardEndPoint.AddressFamily);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => wildcard.Client.Bind(wildcardEndPoint)));
+        Observe(ManagedCall.Try(Step.Bind, () => wildcard.Client.Bind(wildcardEndPoint)));
     }
 }
 
@@ -97,7 +97,7 @@ public sealed class Tcp_wildcard_then_loopback(ITestOutputHelper output) : Claim
         WineReuseaddrTest + " (lines 2455-2487): with 0.0.0.0 listening, 127.0.0.1 binds and listens and gets the "
             + "connection, on Windows; " + MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific "
             + "succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): no SO_REUSEADDR means a wildcard lookup, which finds the listener on 0.0.0.0")]
     public void Native()
     {
@@ -118,7 +118,7 @@ public sealed class Tcp_wildcard_then_loopback(ITestOutputHelper output) : Claim
     [Expect(Os.Windows, "ok",
         MicrosoftReuseTables + ", table 2: Default/Wildcard then Default/Specific succeeds; .NET on Windows sets no "
             + "option at Bind")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "ok | bind:AddressAlreadyInUse",
         "Uncertain, not run: " + DotNetPal + " sets SO_REUSEADDR before the bind, and " + XnuInPcb + ", in_pcbbind() "
             + "then does an exact lookup that does not find 0.0.0.0 and ignores the listen state (ok); macOS's Skywalk "
             + "port reservations (netns_reserve_in) are not documented (refused?)")]
@@ -129,7 +129,7 @@ public sealed class Tcp_wildcard_then_loopback(ITestOutputHelper output) : Claim
         var port = ((IPEndPoint)wildcard.LocalEndpoint).Port;
 
         using var specific = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => specific.Bind(new IPEndPoint(IPAddress.Loopback, port))),
             (Step.Listen, () => specific.Listen())));
     }
@@ -146,7 +146,7 @@ public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : Claim
     [Expect(Os.Windows, "ok",
         WineReuseaddrTest + " (lines 2489-2522): with 127.0.0.1 listening, 0.0.0.0 binds and listens, on Windows; "
             + MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): a wildcard bind without SO_REUSEADDR finds the specific listener")]
     public void Native()
     {
@@ -165,7 +165,7 @@ public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : Claim
         LinuxInetConnectionSock + ", inet_bind_conflict(): the implicit SO_REUSEADDR of " + DotNetPal
             + " does not help against a listener")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: Default/Specific then Default/Wildcard succeeds")]
-    [Expect(Os.OSX, "ok | bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "ok | bind:AddressAlreadyInUse",
         "Uncertain, not run: with the implicit SO_REUSEADDR of " + DotNetPal + ", " + XnuInPcb + ", in_pcbbind() looks "
             + "up 0.0.0.0 exactly and does not find 127.0.0.1 (ok); Skywalk's netns_reserve_in may still refuse")]
     public void Managed()
@@ -175,7 +175,7 @@ public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : Claim
         var port = ((IPEndPoint)specific.LocalEndpoint).Port;
 
         using var wildcard = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.Bind, () => wildcard.Bind(new IPEndPoint(IPAddress.Any, port))),
             (Step.Listen, () => wildcard.Listen())));
     }
@@ -195,7 +195,7 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Windows, "ok",
         "Castwright issue #1346: binding 127.0.0.2 passes on windows-latest (no Microsoft page states it); "
             + MicrosoftReuseTables + ": sockets on different explicit addresses do not conflict")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         "Runs only where lo0 has the alias 127.0.0.2 (otherwise " + XnuInPcb + ", in_pcbbind() gives EADDRNOTAVAIL and "
             + "the claim skips); different addresses do not overlap in in_pcbbind()")]
     [Needs(Capability.SecondLoopback)]
@@ -229,7 +229,7 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
     [Expect(Os.Windows, "ok",
         "Castwright issue #1346 (windows-latest binds 127.0.0.2); " + MicrosoftReuseTables + ": different explicit "
             + "addresses do not conflict")]
-    [Expect(Os.OSX, "ok",
+    [Expect(Os.MacOS, "ok",
         "Runs only where lo0 has the alias 127.0.0.2; different addresses do not overlap in " + XnuInPcb
             + ", in_pcbbind()")]
     [Needs(Capability.SecondLoopback)]
@@ -240,7 +240,7 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
             using var first = new TcpListener(IPAddress.Loopback, 0);
             first.Start();
             using var second = new TcpListener(SecondLoopback, ((IPEndPoint)first.LocalEndpoint).Port);
-            return BindingBehaviour.Managed.Try(Step.Bind, second.Start);
+            return ManagedCall.Try(Step.Bind, second.Start);
         }
 
         Outcome Udp()
@@ -248,7 +248,7 @@ public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest
             using var first = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             var secondEndPoint = new IPEndPoint(SecondLoopback, ((IPEndPoint)first.Client.LocalEndPoint!).Port);
             using var second = new UdpClient(secondEndPoint.AddressFamily);
-            return BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(secondEndPoint));
+            return ManagedCall.Try(Step.Bind, () => second.Client.Bind(secondEndPoint));
         }
 
         Observe(Outcome.Sequence(() => Ports.RetryWhileTaken(Tcp), () => Ports.RetryWhileTaken(Udp)));
@@ -264,7 +264,7 @@ public sealed class Two_wildcards(ITestOutputHelper output) : ClaimTest(output)
         LinuxInetConnectionSock + ", inet_bind_conflict(): two wildcards of one family always overlap")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftReuseTables + ", table 2: Default/Wildcard after Default/Wildcard gives WSAEADDRINUSE (10048)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): the lookup finds the other 0.0.0.0 socket and neither has SO_REUSEPORT")]
     public void Native()
     {
@@ -282,7 +282,7 @@ public sealed class Two_wildcards(ITestOutputHelper output) : ClaimTest(output)
             + " does not help against a listener")]
     [Expect(Os.Windows, "bind:AddressAlreadyInUse",
         MicrosoftReuseTables + ", table 2: Default/Wildcard after Default/Wildcard gives WSAEADDRINUSE")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): SO_REUSEADDR (set by " + DotNetPal + ") allows no exact duplicate without "
             + "SO_REUSEPORT on both")]
     public void Managed()
@@ -291,6 +291,6 @@ public sealed class Two_wildcards(ITestOutputHelper output) : ClaimTest(output)
         first.Start();
 
         using var second = new TcpListener(IPAddress.Any, ((IPEndPoint)first.LocalEndpoint).Port);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, second.Start));
+        Observe(ManagedCall.Try(Step.Bind, second.Start));
     }
 }

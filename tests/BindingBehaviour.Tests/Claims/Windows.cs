@@ -25,7 +25,7 @@ public sealed class Windows_reuseaddr_second_listener(ITestOutputHelper output) 
             + "SO_REUSEADDR socket listens there, on Windows; " + MicrosoftReuseTables + ", table 2: "
             + "SO_REUSEADDR/Specific after SO_REUSEADDR/Specific succeeds; golang/go src/net/sockopt_windows.go: "
             + "SO_REUSEADDR \"allows a socket to forcibly bind to a port in use by another socket\"")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact duplicate needs SO_REUSEPORT on both")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): an exact duplicate needs SO_REUSEPORT on both")]
     public void Native()
     {
         using var first = NativeSocket.Open(Transport.Tcp, Loopback);
@@ -43,7 +43,7 @@ public sealed class Windows_reuseaddr_second_listener(ITestOutputHelper output) 
         DotNetPal + ": ReuseAddress sets SO_REUSEPORT as well, and " + SocketMan + ", SO_REUSEPORT lets listeners of "
             + "one user share the port")]
     [Expect(Os.Windows, "ok", MicrosoftReuseTables + ", table 2: SO_REUSEADDR on both succeeds")]
-    [Expect(Os.OSX, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind() allows the duplicate")]
+    [Expect(Os.MacOS, "ok", DotNetPal + " sets SO_REUSEPORT; " + XnuInPcb + ", in_pcbbind() allows the duplicate")]
     public void Managed()
     {
         using var first = new TcpListener(IPAddress.Loopback, 0);
@@ -52,7 +52,7 @@ public sealed class Windows_reuseaddr_second_listener(ITestOutputHelper output) 
 
         using var second = new TcpListener((IPEndPoint)first.LocalEndpoint);
         second.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, second.Start));
+        Observe(ManagedCall.Try(Step.Bind, second.Start));
     }
 }
 
@@ -66,7 +66,7 @@ public sealed class Windows_enhanced_socket_security(ITestOutputHelper output) :
     [Expect(Os.Windows, "bind:AccessDenied",
         MicrosoftReuseTables + ", section \"Enhanced Socket Security\" and table 2: SO_REUSEADDR/Wildcard after "
             + "Default/Wildcard gives WSAEACCES (10013)")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): SO_REUSEADDR allows no exact duplicate without SO_REUSEPORT on both")]
     public void Native()
     {
@@ -84,14 +84,14 @@ public sealed class Windows_enhanced_socket_security(ITestOutputHelper output) :
             + "second")]
     [Expect(Os.Windows, "bind:AccessDenied",
         MicrosoftReuseTables + ", table 2: SO_REUSEADDR/Wildcard after Default/Wildcard gives WSAEACCES")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the first socket lacks SO_REUSEPORT")]
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse", XnuInPcb + ", in_pcbbind(): the first socket lacks SO_REUSEPORT")]
     public void Managed()
     {
         using var first = new UdpClient(new IPEndPoint(IPAddress.Any, 0));
 
         using var second = new UdpClient();
         second.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => second.Client.Bind(first.Client.LocalEndPoint!)));
+        Observe(ManagedCall.Try(Step.Bind, () => second.Client.Bind(first.Client.LocalEndPoint!)));
     }
 }
 
@@ -107,7 +107,7 @@ public sealed class Access_denied_versus_in_use(ITestOutputHelper output) : Clai
     [Expect(Os.Windows, "plain=bind:AddressAlreadyInUse reuseaddr=bind:AccessDenied",
         MicrosoftReuseTables + ", table 2, row Default/Specific: column Default/Specific is WSAEADDRINUSE (10048), "
             + "column SO_REUSEADDR/Specific is WSAEACCES (10013)")]
-    [Expect(Os.OSX, "plain=bind:AddressAlreadyInUse reuseaddr=bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "plain=bind:AddressAlreadyInUse reuseaddr=bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind() returns EADDRINUSE in both cases")]
     public void Native()
     {
@@ -130,7 +130,7 @@ public sealed class Access_denied_versus_in_use(ITestOutputHelper output) : Clai
             + "wants them on both")]
     [Expect(Os.Windows, "plain=bind:AddressAlreadyInUse reuseaddr=bind:AccessDenied",
         MicrosoftReuseTables + ", table 2, row Default/Specific; .NET maps WSAEACCES to SocketError.AccessDenied")]
-    [Expect(Os.OSX, "plain=bind:AddressAlreadyInUse reuseaddr=bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "plain=bind:AddressAlreadyInUse reuseaddr=bind:AddressAlreadyInUse",
         XnuInPcb + ", in_pcbbind(): the first socket lacks SO_REUSEPORT")]
     public void Managed()
     {
@@ -138,11 +138,11 @@ public sealed class Access_denied_versus_in_use(ITestOutputHelper output) : Clai
         var taken = (IPEndPoint)first.Client.LocalEndPoint!;
 
         using var plain = new UdpClient();
-        var plainOutcome = BindingBehaviour.Managed.Try(Step.Bind, () => plain.Client.Bind(taken));
+        var plainOutcome = ManagedCall.Try(Step.Bind, () => plain.Client.Bind(taken));
 
         using var reuse = new UdpClient();
         reuse.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        var reuseOutcome = BindingBehaviour.Managed.Try(Step.Bind, () => reuse.Client.Bind(taken));
+        var reuseOutcome = ManagedCall.Try(Step.Bind, () => reuse.Client.Bind(taken));
 
         ObserveValue($"plain={plainOutcome.Code} reuseaddr={reuseOutcome.Code}", $"plain: {plainOutcome}; reuseaddr: {reuseOutcome}");
     }
@@ -159,7 +159,7 @@ public sealed class Exclusiveaddruse_blocks_a_specific_bind(ITestOutputHelper ou
     [Expect(Os.Windows, "bind:AccessDenied",
         MicrosoftReuseTables + ", table 2: Default/Specific after SO_EXCLUSIVEADDRUSE/Wildcard gives WSAEACCES "
             + "(10013)")]
-    [Expect(Os.OSX, "n/a", NoExclusiveAddressUse)]
+    [Expect(Os.MacOS, "n/a", NoExclusiveAddressUse)]
     [Needs(Capability.ExclusiveAddressUse)]
     public void Native()
     {
@@ -178,7 +178,7 @@ public sealed class Exclusiveaddruse_blocks_a_specific_bind(ITestOutputHelper ou
     [Expect(Os.Windows, "bind:AccessDenied",
         MicrosoftReuseTables + ", table 2: Default/Specific after SO_EXCLUSIVEADDRUSE/Wildcard gives WSAEACCES; "
             + "ExclusiveAddressUse is SO_EXCLUSIVEADDRUSE on Windows")]
-    [Expect(Os.OSX, "bind:AddressAlreadyInUse",
+    [Expect(Os.MacOS, "bind:AddressAlreadyInUse",
         DotNetPal + " clears the reuse options; " + XnuInPcb + ", in_pcbbind(): the plain newcomer's wildcard lookup "
             + "finds 0.0.0.0")]
     public void Managed()
@@ -190,7 +190,7 @@ public sealed class Exclusiveaddruse_blocks_a_specific_bind(ITestOutputHelper ou
         var port = ((IPEndPoint)exclusive.Client.LocalEndPoint!).Port;
         var specificEndPoint = new IPEndPoint(IPAddress.Loopback, port);
         using var specific = new UdpClient(specificEndPoint.AddressFamily);
-        Observe(BindingBehaviour.Managed.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
+        Observe(ManagedCall.Try(Step.Bind, () => specific.Client.Bind(specificEndPoint)));
     }
 }
 
@@ -205,7 +205,7 @@ public sealed class Exclusiveaddruse_with_reuseaddr(ITestOutputHelper output) : 
         WineReuseaddrTest + " (lines 2643-2666) asserts WSAEINVAL for the second option in either order on Windows (a "
             + "TCP socket); arvidn/libtorrent#1981: it \"always fails ... with error 10022 even if I swap them\"; "
             + "markqvist/Reticulum#278 and cesanta/mongoose#1550 report the same (no Microsoft page states it)")]
-    [Expect(Os.OSX, "n/a", NoExclusiveAddressUse)]
+    [Expect(Os.MacOS, "n/a", NoExclusiveAddressUse)]
     [Needs(Capability.ExclusiveAddressUse)]
     public void Native()
     {
@@ -222,11 +222,11 @@ public sealed class Exclusiveaddruse_with_reuseaddr(ITestOutputHelper output) : 
     [Expect(Os.Windows, "setoption:InvalidArgument",
         "libtorrent#1981, Reticulum#278: Winsock refuses the pair with WSAEINVAL (10022); .NET on Windows passes both "
             + "options straight through")]
-    [Expect(Os.OSX, "ok", DotNetPal + ", SystemNative_SetSockOpt: one pair of options behind both names")]
+    [Expect(Os.MacOS, "ok", DotNetPal + ", SystemNative_SetSockOpt: one pair of options behind both names")]
     public void Managed()
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        Observe(BindingBehaviour.Managed.Steps(
+        Observe(ManagedCall.Steps(
             (Step.SetOption, () => socket.ExclusiveAddressUse = true),
             (Step.SetOption, () => socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true))),
             $"ExclusiveAddressUse reads {socket.ExclusiveAddressUse} afterwards");

@@ -46,7 +46,7 @@ public sealed class NativeLayerTests
         var native = nativeSecond.Bind(first.LocalEndPoint);
 
         using var managedSecond = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        var managed = Managed.Try(Step.Bind, () => managedSecond.Bind(first.LocalEndPoint));
+        var managed = ManagedCall.Try(Step.Bind, () => managedSecond.Bind(first.LocalEndPoint));
 
         native.Should().Be(managed);
         native.Code.Should().Be("bind:AddressAlreadyInUse");

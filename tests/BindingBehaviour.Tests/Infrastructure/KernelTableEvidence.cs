@@ -9,7 +9,7 @@ public static class KernelTableEvidence
     public const string DetailPrefix = "kernel tables: ";
 
     public const string NoIteratorsOnWindows = "BPF iterators walk the Linux kernel's own socket tables (kernel/bpf/bpf_iter.c); Windows' tables are read through IP Helper (GetTcpTable2, GetUdpTable), which the claim protocol-tables-shown-apart does";
-    public const string NoIteratorsOnMacOs = "BPF iterators walk the Linux kernel's own socket tables (kernel/bpf/bpf_iter.c); XNU exports its pcb lists through sysctl (net.inet.tcp.pcblist, net.inet.udp.pcblist), which the claim protocol-tables-shown-apart reads";
+    public const string NoIteratorsOnMacOS = "BPF iterators walk the Linux kernel's own socket tables (kernel/bpf/bpf_iter.c); XNU exports its pcb lists through sysctl (net.inet.tcp.pcblist, net.inet.udp.pcblist), which the claim protocol-tables-shown-apart reads";
 
     /// <summary>The sockets one read found on a claim's port in this thread's network namespace.</summary>
     public sealed record Seen(int Port, IReadOnlyList<KernelSocket> Sockets);

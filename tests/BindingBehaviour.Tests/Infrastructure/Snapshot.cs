@@ -16,7 +16,7 @@ public static partial class Snapshot
     public static string Directory { get; } = Path.Combine(Repository.ProjectDirectory, "Snapshots");
 
     public static string FileName(string className, string methodName, Os? os, string kind) =>
-        os is { } name ? $"{className}.{methodName}.{name}.{kind}.txt" : $"{className}.{methodName}.{kind}.txt";
+        os is { } name ? $"{className}.{methodName}.{name.SnapshotToken()}.{kind}.txt" : $"{className}.{methodName}.{kind}.txt";
 
     /// <summary>The snapshot of a refusal: what assertions do not compare but a reader wants to see.</summary>
     public static string OfRefusal(string code, int nativeCode, string message) =>

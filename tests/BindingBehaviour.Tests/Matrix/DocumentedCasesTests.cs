@@ -55,7 +55,7 @@ public sealed class DocumentedCasesTests
     [MemberData(nameof(Cases))]
     public void Each_model_predicts_the_documented_case(string claim, string a, string b, string? linux, string? windows, string? macOs)
     {
-        foreach (var (os, expected) in new[] { (Os.Linux, linux), (Os.Windows, windows), (Os.OSX, macOs) })
+        foreach (var (os, expected) in new[] { (Os.Linux, linux), (Os.Windows, windows), (Os.MacOS, macOs) })
         {
             if (expected is null)
             {

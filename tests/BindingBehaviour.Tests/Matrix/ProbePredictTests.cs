@@ -175,7 +175,7 @@ public sealed class ProbePredictTests
     {
         "linux" => Os.Linux,
         "windows" => Os.Windows,
-        _ => Os.OSX,
+        _ => Os.MacOS,
     };
 
     private static PredictionReport Json(string arguments) =>

@@ -24,7 +24,7 @@ public static class Recipes
         "dotnet-reuseaddress-sets-two-options", "reuseport-on-both")]
     [RecipeNote(Os.Linux, "Natively (P/Invoke, or a stream socket created with ProtocolType.IP, which .NET does not treat as TCP) set SO_REUSEADDR yourself, before bind, on every listener: the new one alone does not pass the TIME_WAIT the old one left.",
         LinuxInetConnectionSock + ", inet_bind_conflict(); " + LinuxBindTimewait)]
-    [RecipeNote(Os.OSX, "Natively, SO_REUSEADDR on the new listener is enough: XNU's in_pcbbind() looks only at the socket being bound.", XnuInPcb + ", in_pcbbind()")]
+    [RecipeNote(Os.MacOS, "Natively, SO_REUSEADDR on the new listener is enough: XNU's in_pcbbind() looks only at the socket being bound.", XnuInPcb + ", in_pcbbind()")]
     [RecipeNote(Os.Windows, "Leave SO_REUSEADDR off: on Windows it does not mean \"pass TIME_WAIT\" but \"let me share a port someone holds\", and it lets other sockets take yours (see the Windows recipe).",
         MicrosoftReuseTables)]
     public static Socket ListenAgain(IPEndPoint address)
@@ -57,7 +57,7 @@ public static class Recipes
         "reuseport-spreads-tcp-connections", "windows-reuseaddr-second-listener")]
     [RecipeNote(Os.Linux, "The group spreads connections by a hash of their addresses and ports; a worker that exits takes the connections waiting in its own accept queue with it.",
         "Linux net/core/sock_reuseport.c, reuseport_select_sock(); " + SocketMan + ", SO_REUSEPORT")]
-    [RecipeNote(Os.OSX, "Share the first worker's socket: accept on it from several threads, or hand the descriptor to child processes (SCM_RIGHTS over a Unix domain socket).",
+    [RecipeNote(Os.MacOS, "Share the first worker's socket: accept on it from several threads, or hand the descriptor to child processes (SCM_RIGHTS over a Unix domain socket).",
         XnuInPcb + ", in_pcblookup_hash() returns the first listener that matches; unix(4), SCM_RIGHTS")]
     [RecipeNote(Os.Windows, "Hand the one listener to worker processes: listener.DuplicateAndClose(workerProcessId) in the parent, new Socket(socketInformation) in the worker, which then calls Accept on it.",
         "Microsoft Learn, Socket.DuplicateAndClose(Int32): https://learn.microsoft.com/dotnet/api/system.net.sockets.socket.duplicateandclose")]
@@ -189,7 +189,7 @@ public static class Recipes
         "tcp-twice-same-address")]
     [RecipeNote(Os.Linux, "With the process: ss -tanp 'sport = :PORT' and ss -uanp 'sport = :PORT' (as root to see other users' processes), or lsof -nP -i :PORT.",
         "ss(8): https://man7.org/linux/man-pages/man8/ss.8.html; lsof(8)")]
-    [RecipeNote(Os.OSX, "With the process: lsof -nP -iTCP:PORT and lsof -nP -iUDP:PORT, or netstat -anv -p tcp.", "lsof(8); netstat(1)")]
+    [RecipeNote(Os.MacOS, "With the process: lsof -nP -iTCP:PORT and lsof -nP -iUDP:PORT, or netstat -anv -p tcp.", "lsof(8); netstat(1)")]
     [RecipeNote(Os.Windows, "With the process: netstat -ano | findstr :PORT (the last column is the process id), or Get-NetTCPConnection -LocalPort PORT and Get-NetUDPEndpoint -LocalPort PORT (OwningProcess).",
         "Microsoft Learn, netstat: https://learn.microsoft.com/windows-server/administration/windows-commands/netstat; Get-NetTCPConnection: https://learn.microsoft.com/powershell/module/nettcpip/get-nettcpconnection")]
     public static IReadOnlyList<string> WhoHolds(int port)

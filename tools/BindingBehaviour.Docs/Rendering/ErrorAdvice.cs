@@ -38,7 +38,7 @@ internal static class ErrorAdvice
             SocketError.AddressNotAvailable => "EADDRNOTAVAIL",
             SocketError.InvalidArgument => "EINVAL",
             // Linux defines ENOTSUP as EOPNOTSUPP (95); macOS has both, and .NET reports ENOTSUP (45) for an unknown option.
-            SocketError.OperationNotSupported => os == Os.OSX ? "ENOTSUP" : "EOPNOTSUPP",
+            SocketError.OperationNotSupported => os == Os.MacOS ? "ENOTSUP" : "EOPNOTSUPP",
             SocketError.ConnectionRefused => "ECONNREFUSED",
             _ => null,
         };

@@ -12,7 +12,7 @@ internal static class Labels
 
     public static string OsName(Os os) => os switch
     {
-        Os.OSX => "macOS",
+        Os.MacOS => "macOS",
         _ => os.ToString(),
     };
 

@@ -233,7 +233,7 @@ public static class ProbeDoctor
             }
 
             var here = Answer(os);
-            var elsewhere = new[] { Os.Linux, Os.Windows, Os.OSX }.Where(o => o != os).Select(o => new DoctorElsewhere(ProbePredict.OsWord(o), Answer(o))).ToList();
+            var elsewhere = new[] { Os.Linux, Os.Windows, Os.MacOS }.Where(o => o != os).Select(o => new DoctorElsewhere(ProbePredict.OsWord(o), Answer(o))).ToList();
 
             // Another address is worth naming only where it works here, and two of them are enough.
             var address = docs == DoctorDocs.AnotherAddress;

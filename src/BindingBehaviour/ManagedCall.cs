@@ -4,7 +4,7 @@ using BindingBehaviour.Native;
 namespace BindingBehaviour;
 
 /// <summary>The managed layer: runs C# the way a user writes it and turns a SocketException into an <see cref="Outcome"/>.</summary>
-public static class Managed
+public static class ManagedCall
 {
     /// <summary><c>new Socket(...)</c> for TCP or UDP, or the refusal at <see cref="Step.Create"/>.</summary>
     public static Outcome TryOpen(Transport transport, AddressFamily family, out Socket? socket)

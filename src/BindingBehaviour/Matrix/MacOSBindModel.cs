@@ -11,15 +11,15 @@ namespace BindingBehaviour.Matrix;
 /// no macOS run has checked it yet. Same user (the uid block only applies between different non-root users), no
 /// multicast, no Skywalk port reservations (<c>netns_reserve_in()</c>, not modelled).
 /// </summary>
-public sealed class BsdBindModel : BindModel
+public sealed class MacOSBindModel : BindModel
 {
-    public static readonly BsdBindModel Instance = new();
+    public static readonly MacOSBindModel Instance = new();
 
-    private BsdBindModel()
+    private MacOSBindModel()
     {
     }
 
-    public override Os Os => Os.OSX;
+    public override Os Os => Os.MacOS;
 
     public override string Title => "macOS: XNU in_pcbbind / in6_pcbbind (BSD rules)";
 

@@ -9,9 +9,9 @@ namespace BindingBehaviour.Tests.Matrix;
 /// (apple-oss-distributions/xnu e3723e1f, bsd/netinet/in_pcb.c lines 2374-2463, 1087-1112; bsd/netinet6/in6_pcb.c
 /// lines 460-495), not every socket on the port. Derived from source; the macOS run settles it.
 /// </summary>
-public sealed class BsdSequenceTests
+public sealed class MacOSSequenceTests
 {
-    private static readonly BindModel Model = BsdBindModel.Instance;
+    private static readonly BindModel Model = MacOSBindModel.Instance;
 
     [Fact]
     public void A_dual_stack_wildcard_is_judged_against_the_best_fit_ipv4_socket_only()
