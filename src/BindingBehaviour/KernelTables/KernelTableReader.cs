@@ -15,7 +15,7 @@ public static class KernelTableReader
     internal const string SourceName = "kernel_tables.bpf.c";
 
     private static readonly Lazy<(CompiledIterators? Compiled, string? Reason)> Compiled = new(Compile);
-    private static readonly Lazy<string?> Unavailable = new(Probe);
+    private static readonly Lazy<string?> Unavailable = new(FindWhyUnavailable);
 
     /// <summary>Why this process cannot read the kernel's tables (another OS, no CAP_BPF, no BTF, no iterators, no clang or bpftool, ...); null when it can.</summary>
     public static string? WhyUnavailable => Unavailable.Value;
@@ -50,7 +50,7 @@ public static class KernelTableReader
         TryOpen(out var session, out var reason) ? session : throw new KernelTablesUnavailableException(reason);
 
     /// <summary>The whole chain once (checks, compilation, pinning, one read of each table), so a caller can skip with the reason.</summary>
-    private static string? Probe()
+    private static string? FindWhyUnavailable()
     {
         if (!TryOpen(out var session, out var reason))
         {

@@ -25,10 +25,10 @@ public sealed class MatrixCapabilities
 
     public static MatrixCapabilities Everything { get; } = new(new Dictionary<string, string>());
 
-    private static readonly Lazy<MatrixCapabilities> Probed = new(Probe);
+    private static readonly Lazy<MatrixCapabilities> Found = new(Find);
 
-    /// <summary>This machine's capabilities, probed once per process.</summary>
-    public static MatrixCapabilities OfThisMachine => Probed.Value;
+    /// <summary>This machine's capabilities, found by trying, once per process.</summary>
+    public static MatrixCapabilities OfThisMachine => Found.Value;
 
     public bool Has(string? capability) => capability is null || !_missing.ContainsKey(capability);
 
@@ -39,7 +39,7 @@ public sealed class MatrixCapabilities
     public string? Reason(MatrixAddress address) =>
         address.Needs is { } needs && _missing.TryGetValue(needs, out var why) ? why : null;
 
-    private static MatrixCapabilities Probe()
+    private static MatrixCapabilities Find()
     {
         var missing = new Dictionary<string, string>(StringComparer.Ordinal);
         var second = TryBind(IPAddress.Parse("127.0.0.2"), leaveV6OnlyDefault: true);

@@ -130,7 +130,8 @@ public sealed class Dotnet_reuseaddress_getter_reads_reuseport(ITestOutputHelper
         var hasReusePort = RawOption.Write(reusePort, NativeOption.ReusePort);
 
         string Getter(Socket socket) => $"{socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)}";
-        ObserveValue($"{Getter(reuseAddress)} with raw SO_REUSEADDR on, {(hasReusePort ? Getter(reusePort) : RawOption.None)} with raw SO_REUSEPORT on");
+        var withReusePort = hasReusePort ? Getter(reusePort) : RawOption.None;
+        ObserveValue($"{Getter(reuseAddress)} with raw SO_REUSEADDR on, {withReusePort} with raw SO_REUSEPORT on");
     }
 }
 
@@ -151,7 +152,9 @@ public sealed class Dotnet_exclusiveaddressuse_inverts_reuse(ITestOutputHelper o
     [Expect(Os.Linux, Unix,
         DotNetPal + ", SystemNative_SetSockOpt sets SO_REUSEPORT and SO_REUSEADDR to the inverse of "
             + "ExclusiveAddressUse, and SystemNative_GetSockOpt reads SO_REUSEPORT back inverted; dotnet/corefx#11509")]
-    [Expect(Os.Windows, "fresh: ExclusiveAddressUse=False, ReuseAddress=0; " + WindowsAfter + " | fresh: ExclusiveAddressUse=True, ReuseAddress=0; " + WindowsAfter,
+    [Expect(Os.Windows,
+        "fresh: ExclusiveAddressUse=False, ReuseAddress=0; " + WindowsAfter
+            + " | fresh: ExclusiveAddressUse=True, ReuseAddress=0; " + WindowsAfter,
         "Sources disagree on the default: the ExclusiveAddressUse docs say true only on Windows Server 2003 and XP "
             + "SP2, while Winsock leaves SO_EXCLUSIVEADDRUSE off until set (" + MicrosoftReuseTables + "); either way "
             + "it is a separate option from SO_REUSEADDR")]
@@ -162,7 +165,8 @@ public sealed class Dotnet_exclusiveaddressuse_inverts_reuse(ITestOutputHelper o
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         string ReuseAddress() => $"ReuseAddress={socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)}";
-        string Kernel() => $"SO_REUSEADDR {RawOption.Read(socket, NativeOption.ReuseAddress)}, SO_REUSEPORT {RawOption.Read(socket, NativeOption.ReusePort)}";
+        string Kernel() =>
+            $"SO_REUSEADDR {RawOption.Read(socket, NativeOption.ReuseAddress)}, SO_REUSEPORT {RawOption.Read(socket, NativeOption.ReusePort)}";
 
         var fresh = $"ExclusiveAddressUse={socket.ExclusiveAddressUse}, {ReuseAddress()}";
         socket.ExclusiveAddressUse = false;
@@ -250,7 +254,9 @@ public sealed class Tcplistener_any_is_ipv4(ITestOutputHelper output) : ClaimTes
     [Expect(Os.Linux, Unix,
         DotNetTcpListener + ": the constructor creates Socket(localaddr.AddressFamily, Stream, Tcp) and Start() only "
             + "binds and listens; " + DotNetPal + ", SystemNative_Bind adds SO_REUSEADDR")]
-    [Expect(Os.Windows, "InterNetwork, SO_REUSEADDR off, SO_REUSEPORT none, ExclusiveAddressUse=False | InterNetwork, SO_REUSEADDR off, SO_REUSEPORT none, ExclusiveAddressUse=True",
+    [Expect(Os.Windows,
+        "InterNetwork, SO_REUSEADDR off, SO_REUSEPORT none, ExclusiveAddressUse=False"
+            + " | InterNetwork, SO_REUSEADDR off, SO_REUSEPORT none, ExclusiveAddressUse=True",
         "Sources disagree on the ExclusiveAddressUse default on Windows (the API docs against " + MicrosoftReuseTables
             + "); " + DotNetTcpListener + " sets nothing, and Windows .NET adds nothing at Bind")]
     [Expect(Os.MacOS, Unix, DotNetTcpListener + " and " + DotNetPal + ", SystemNative_Bind: the same code on every Unix")]
@@ -352,7 +358,9 @@ public sealed class Dotnet_ipv6_sockets_start_v6only(ITestOutputHelper output) :
             // On Linux the OS default is a per-namespace sysctl: what holds on every Linux is that the socket follows it.
             var v6only = socket!.Get(NativeOption.V6Only);
             var sysctl = RunEnvironment.ReadSysctl("net.ipv6.bindv6only");
-            ObserveValue(sysctl is not null && v6only?.ToString() == sysctl ? "IPV6_V6ONLY as net.ipv6.bindv6only" : $"IPV6_V6ONLY {RawOption.Describe(v6only)}");
+            ObserveValue(sysctl is not null && v6only?.ToString() == sysctl
+                ? "IPV6_V6ONLY as net.ipv6.bindv6only"
+                : $"IPV6_V6ONLY {RawOption.Describe(v6only)}");
         }
     }
 
@@ -456,13 +464,16 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
         ObserveValue($"new UdpClient(taken): {udp}; Kestrel StartAsync on a taken port: {kestrel}");
     }
 
-    /// <summary>Runs an attempt that must be refused, then says how many sockets it left open and whether a collection closes them.</summary>
+    /// <summary>
+    /// Runs an attempt that must be refused, then says how many sockets it left open and whether a collection closes them.
+    /// </summary>
     private static async Task<string> LeftOpen(Func<Task> refused)
     {
         // A collection between the refusal and the count would close the dropped socket before it is seen, and any
         // allocation, here or on another thread, may start one: none may run until the count is taken.
         var before = Sockets();
-        GC.TryStartNoGCRegion(NoCollectionBudget).Should().BeTrue("the runtime can promise no collection for {0} bytes", NoCollectionBudget);
+        GC.TryStartNoGCRegion(NoCollectionBudget).Should()
+            .BeTrue("the runtime can promise no collection for {0} bytes", NoCollectionBudget);
         Exception? failure;
         List<(int Fd, string Target)> left;
         bool uncollected;
@@ -480,7 +491,8 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
             }
         }
 
-        uncollected.Should().BeTrue("no collection may run between the refusal and the count (the attempt allocated more than {0} bytes)", NoCollectionBudget);
+        uncollected.Should().BeTrue(
+            "no collection may run between the refusal and the count (the attempt allocated more than {0} bytes)", NoCollectionBudget);
 
         failure.Should().NotBeNull("the port is taken, so the bind is refused");
         KestrelServers.Chain(failure).OfType<SocketException>().Should().NotBeEmpty("the refusal comes from Bind");
@@ -491,7 +503,8 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
         var stillOpen = left.Count(afterCollection.Contains);
         return left.Count == 0 ? "no socket left open"
             : $"{left.Count} socket{(left.Count == 1 ? "" : "s")} left open, "
-                + (stillOpen > 0 ? $"{stillOpen} still open after a collection" : left.Count == 1 ? "a collection closes it" : "a collection closes them");
+                + (stillOpen > 0 ? $"{stillOpen} still open after a collection"
+                    : left.Count == 1 ? "a collection closes it" : "a collection closes them");
     }
 
     private const long NoCollectionBudget = 64L << 20;

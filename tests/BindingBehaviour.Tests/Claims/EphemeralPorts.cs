@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using BindingBehaviour.Native;
@@ -386,14 +387,18 @@ public sealed class Per_socket_port_range_exhausted(ITestOutputHelper output) : 
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         Require(ManagedCall.Try(Step.SetOption, () => RawOption.Write(socket, NativeOption.LocalPortRange, (port << 16) | port)).Succeeded,
             "IP_LOCAL_PORT_RANGE needs Linux 6.3 or later");
-        Observe(ManagedCall.Try(Step.Bind, () => socket.Bind(new IPEndPoint(IPAddress.Loopback, 0))), "the range is the holder's port alone");
+        var bound = ManagedCall.Try(Step.Bind, () => socket.Bind(new IPEndPoint(IPAddress.Loopback, 0)));
+        Observe(bound, "the range is the holder's port alone");
     }
 }
 
 /// <summary>How the ephemeral-port claims describe what they saw.</summary>
 internal static class Ephemeral
 {
-    /// <summary>"all N inside the OS's range" when every port lies in the range the OS reports, else how many fell outside; the detail names the range.</summary>
+    /// <summary>
+    /// "all N inside the OS's range" when every port lies in the range the OS reports, else how many fell outside; the
+    /// detail names the range.
+    /// </summary>
     public static (string Value, string Detail) Inside(IReadOnlyList<int> ports)
     {
         var range = EphemeralPortRange.Read();
@@ -405,7 +410,7 @@ internal static class Ephemeral
 
     /// <summary>"unbound" for a socket without a port, else its address and "ephemeral" when the port is in the OS's range.</summary>
     public static string Describe(EndPoint? endPoint) => endPoint is IPEndPoint { Port: not 0 } bound
-        ? $"{bound.Address}:{(EphemeralPortRange.Read().Contains(bound.Port) ? "ephemeral" : bound.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))}"
+        ? $"{bound.Address}:{(EphemeralPortRange.Read().Contains(bound.Port) ? "ephemeral" : bound.Port.ToString(CultureInfo.InvariantCulture))}"
         : "unbound";
 
     public static string Parity(IReadOnlyList<int> ports) =>

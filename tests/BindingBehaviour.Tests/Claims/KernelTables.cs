@@ -140,7 +140,8 @@ public sealed class Kernel_tables_per_network_namespace(ITestOutputHelper output
 
         ObserveValue($"read here: {Listed(readHere)}; read in the new namespace: {Listed(readThere)}",
             KernelTableEvidence.Detail(
-                Ours(readHere).Select(s => ($"read here ({Role(s)})", s)).Concat(Ours(readThere).Select(s => ($"read in the new namespace ({Role(s)})", s))),
+                Ours(readHere).Select(s => ($"read here ({Role(s)})", s))
+                    .Concat(Ours(readThere).Select(s => ($"read in the new namespace ({Role(s)})", s))),
                 port));
     }
 }
@@ -152,7 +153,9 @@ public sealed class Kernel_tables_per_network_namespace(ITestOutputHelper output
 public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : ClaimTest(output)
 {
     [ClaimFact(Layer.Native)]
-    [Expect(Os.Linux, "tcp: reuse=0 reuseport=0; tcp SO_REUSEADDR: reuse=1 reuseport=0; udp: reuse=0 reuseport=0; udp SO_REUSEADDR: reuse=1 reuseport=0",
+    [Expect(Os.Linux,
+        "tcp: reuse=0 reuseport=0; tcp SO_REUSEADDR: reuse=1 reuseport=0; udp: reuse=0 reuseport=0; "
+            + "udp SO_REUSEADDR: reuse=1 reuseport=0",
         "Linux net/core/sock.c, sk_setsockopt(): SO_REUSEADDR sets sk->sk_reuse = SK_CAN_REUSE (1) or SK_NO_REUSE (0), "
             + "SO_REUSEPORT sets sk->sk_reuseport; "
         + LinuxInetConnectionSock + " and " + LinuxUdp + " read these per-socket fields in their conflict checks")]
@@ -167,11 +170,14 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
         using var udp = NativeListening(Transport.Udp, reuseAddress: false);
         using var udpReuse = NativeListening(Transport.Udp, reuseAddress: true);
 
-        Observe(session.Read(), ("tcp", tcp.LocalPort), ("tcp SO_REUSEADDR", tcpReuse.LocalPort), ("udp", udp.LocalPort), ("udp SO_REUSEADDR", udpReuse.LocalPort));
+        Observe(session.Read(),
+            ("tcp", tcp.LocalPort), ("tcp SO_REUSEADDR", tcpReuse.LocalPort), ("udp", udp.LocalPort), ("udp SO_REUSEADDR", udpReuse.LocalPort));
     }
 
     [ClaimFact(Layer.Managed)]
-    [Expect(Os.Linux, "tcp Bind: reuse=1 reuseport=0; tcp ReuseAddress: reuse=1 reuseport=1; udp Bind: reuse=0 reuseport=0; udp ReuseAddress: reuse=1 reuseport=1",
+    [Expect(Os.Linux,
+        "tcp Bind: reuse=1 reuseport=0; tcp ReuseAddress: reuse=1 reuseport=1; udp Bind: reuse=0 reuseport=0; "
+            + "udp ReuseAddress: reuse=1 reuseport=1",
         DotNetPal + ", SystemNative_Bind sets SO_REUSEADDR when the socket's protocol is TCP, and "
             + "SystemNative_SetSockOpt makes SocketOptionName.ReuseAddress set both SO_REUSEPORT and SO_REUSEADDR; "
             + "Linux net/core/sock.c, sk_setsockopt() stores them in sk_reuse and sk_reuseport")]
@@ -186,10 +192,14 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
         using var udp = ManagedListening(SocketType.Dgram, ProtocolType.Udp, reuseAddress: false);
         using var udpReuse = ManagedListening(SocketType.Dgram, ProtocolType.Udp, reuseAddress: true);
 
-        Observe(session.Read(), ("tcp Bind", Port(tcp)), ("tcp ReuseAddress", Port(tcpReuse)), ("udp Bind", Port(udp)), ("udp ReuseAddress", Port(udpReuse)));
+        Observe(session.Read(),
+            ("tcp Bind", Port(tcp)), ("tcp ReuseAddress", Port(tcpReuse)), ("udp Bind", Port(udp)), ("udp ReuseAddress", Port(udpReuse)));
     }
 
-    /// <summary>A native socket on 127.0.0.1:0, with or without SO_REUSEADDR; TCP listens, since the iterator sees no socket that is only bound.</summary>
+    /// <summary>
+    /// A native socket on 127.0.0.1:0, with or without SO_REUSEADDR; TCP listens, since the iterator sees no socket that
+    /// is only bound.
+    /// </summary>
     private static NativeSocket NativeListening(Transport transport, bool reuseAddress)
     {
         var socket = NativeSocket.Open(transport, Loopback);
@@ -242,7 +252,12 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
 
     private static int Port(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port;
 
-    private void Observe(KernelTableRead read, (string Label, int Port) first, (string Label, int Port) second, (string Label, int Port) third, (string Label, int Port) fourth,
+    private void Observe(
+        KernelTableRead read,
+        (string Label, int Port) first,
+        (string Label, int Port) second,
+        (string Label, int Port) third,
+        (string Label, int Port) fourth,
         [System.Runtime.CompilerServices.CallerMemberName] string method = "")
     {
         var netns = NetworkNamespaceThread.CurrentInode();

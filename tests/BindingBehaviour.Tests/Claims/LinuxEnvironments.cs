@@ -161,7 +161,8 @@ public sealed class Unprivileged_port_start_per_namespace(ITestOutputHelper outp
         IpSysctl + ", ip_unprivileged_port_start: \"This is a per-namespace sysctl. It defines the first unprivileged "
             + "port in the network namespace\"; " + LinuxAfInet + ", inet_port_requires_bind_service()")]
     [Expect(Os.Windows, "n/a", NoPrivilegedPortsOnWindows)]
-    [Expect(Os.MacOS, "n/a", NoNamespacesOnMacOS + "; " + XnuInPcb + ", in_pcbbind() compares with the constant IPPORT_RESERVED, no sysctl")]
+    [Expect(Os.MacOS, "n/a",
+        NoNamespacesOnMacOS + "; " + XnuInPcb + ", in_pcbbind() compares with the constant IPPORT_RESERVED, no sysctl")]
     [Sandbox(NetworkNamespace.New, Sysctl = "net.ipv4.ip_unprivileged_port_start=600", AsNobody = true)]
     public void Native()
     {

@@ -123,7 +123,9 @@ internal static class Privileged
 {
     /// <summary>Linux: net.ipv4.ip_unprivileged_port_start (per network namespace, since 4.11). Elsewhere IPPORT_RESERVED, 1024.</summary>
     public static int FirstUnprivilegedPort() =>
-        RunEnvironment.ReadSysctl("net.ipv4.ip_unprivileged_port_start") is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : 1024;
+        RunEnvironment.ReadSysctl("net.ipv4.ip_unprivileged_port_start") is { } value
+            ? int.Parse(value, CultureInfo.InvariantCulture)
+            : 1024;
 
     /// <summary>Ports counting down from just below <paramref name="limit"/> (and below 1024), a hundred at most.</summary>
     public static IEnumerable<int> Below(int limit)
@@ -132,7 +134,10 @@ internal static class Privileged
         return Enumerable.Range(Math.Max(1, first - 99), Math.Min(100, first)).Reverse();
     }
 
-    /// <summary>Tries the ports in order and returns the first answer that is not "address in use": another program's port is skipped, not observed.</summary>
+    /// <summary>
+    /// Tries the ports in order and returns the first answer that is not "address in use": another program's port is
+    /// skipped, not observed.
+    /// </summary>
     public static Outcome FirstNotTaken(IEnumerable<int> ports, Func<int, Outcome> bind)
     {
         var outcome = Outcome.Ok;

@@ -246,7 +246,10 @@ public sealed class Linux_abstract_names_vanish_on_close(ITestOutputHelper outpu
     }
 }
 
-/// <summary>A fresh path in the temp directory (short enough for macOS's 104 bytes) for a socket file, deleted on Dispose if it is there.</summary>
+/// <summary>
+/// A fresh path in the temp directory (short enough for macOS's 104 bytes) for a socket file, deleted on Dispose if it
+/// is there.
+/// </summary>
 internal sealed class UnixSocketFile : IDisposable
 {
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"bb-{Guid.NewGuid():N}"[..15] + ".sock");

@@ -420,14 +420,14 @@ internal static class Deliveries
 
 /// <summary>
 /// Multicast kept on this machine: the sender leaves through the loopback interface (IP_MULTICAST_IF 127.0.0.1) with TTL 0,
-/// receivers join the group on the loopback interface. Probed once: a datagram must really loop back, or the claims skip.
+/// receivers join the group on the loopback interface. Tried once: a datagram must really loop back, or the claims skip.
 /// </summary>
 internal static class LoopbackMulticast
 {
     /// <summary>An organisation-local group (RFC 2365), used on loopback only.</summary>
     public static readonly IPAddress Group = IPAddress.Parse("239.255.66.99");
 
-    private static readonly Lazy<string?> Missing = new(() => LoopbackProbe.Missing("no multicast route on loopback", Group, Sender, "did not loop back",
+    private static readonly Lazy<string?> Missing = new(() => LoopbackDelivery.Missing("no multicast route on loopback", Group, Sender, "did not loop back",
         receiver => receiver.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback))));
 
     public static string? MissingCapability => Missing.Value;
@@ -443,12 +443,12 @@ internal static class LoopbackMulticast
     }
 }
 
-/// <summary>Broadcast kept on this machine: to 127.255.255.255, the loopback network's broadcast address. Probed once.</summary>
+/// <summary>Broadcast kept on this machine: to 127.255.255.255, the loopback network's broadcast address. Tried once.</summary>
 internal static class LoopbackBroadcast
 {
     public static readonly IPAddress Address = IPAddress.Parse("127.255.255.255");
 
-    private static readonly Lazy<string?> Missing = new(() => LoopbackProbe.Missing("no broadcast on loopback", Address, Sender, "did not arrive"));
+    private static readonly Lazy<string?> Missing = new(() => LoopbackDelivery.Missing("no broadcast on loopback", Address, Sender, "did not arrive"));
 
     public static string? MissingCapability => Missing.Value;
 
@@ -460,8 +460,8 @@ internal static class LoopbackBroadcast
     }
 }
 
-/// <summary>The probe behind <see cref="LoopbackMulticast"/> and <see cref="LoopbackBroadcast"/>: does one datagram really arrive?</summary>
-internal static class LoopbackProbe
+/// <summary>The check behind <see cref="LoopbackMulticast"/> and <see cref="LoopbackBroadcast"/>: does one datagram really arrive?</summary>
+internal static class LoopbackDelivery
 {
     /// <summary>
     /// Sends one datagram from a new sender to <paramref name="address"/> on the port of a receiver bound to 0.0.0.0
