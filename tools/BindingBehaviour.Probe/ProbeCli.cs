@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using BindingBehaviour.Matrix;
 using BindingBehaviour.Results;
 
@@ -97,60 +96,7 @@ public static class ProbeCli
         return text.ToString();
     }
 
-    public static string Json(ProbeResult result)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("layer", MatrixWords.Layer(result.Layer));
-            json.WriteString("os", result.Os.ToString());
-            json.WriteString("machine", Machine());
-            json.WriteString("model", result.Model);
-            json.WriteNumber("attempts", result.Attempts);
-            if (result.Port is { } port)
-            {
-                json.WriteNumber("port", port);
-            }
-            else
-            {
-                json.WriteNull("port");
-            }
-
-            json.WriteBoolean("agreesWithModel", result.AgreesWithModel);
-            json.WriteStartArray("steps");
-            foreach (var step in result.Steps)
-            {
-                json.WriteStartObject();
-                json.WriteString("step", step.Described);
-                json.WriteString("observed", step.ObservedCode);
-                json.WriteNumber("nativeCode", step.Observed?.NativeCode ?? 0);
-                json.WriteString("message", step.Observed?.Message ?? "");
-                if (step.LocalEndPoint is { } local)
-                {
-                    json.WriteString("localEndPoint", local);
-                }
-                else
-                {
-                    json.WriteNull("localEndPoint");
-                }
-
-                if (step.Received is { } received)
-                {
-                    json.WriteNumber("received", received);
-                }
-
-                json.WriteString("predicted", step.PredictedCode);
-                json.WriteBoolean("agrees", step.Agrees);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    public static string Json(ProbeResult result) => ProbeJson.Write(SequenceReport.From(result, Machine()));
 
     private static int RunMatrix(ProbeMatrixCommand command, TextWriter stdout, TextWriter stderr)
     {
@@ -200,45 +146,7 @@ public static class ProbeCli
         return text.ToString();
     }
 
-    private static string MatrixJson(MatrixRun run)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteString("layer", MatrixWords.Layer(run.Layout.Layer));
-            json.WriteString("os", run.Layout.Os.ToString());
-            json.WriteNumber("cells", run.Layout.Cells.Count);
-            json.WriteNumber("cellsRun", run.CellsRun);
-            json.WriteNumber("scenarios", run.Scenarios);
-            json.WriteNumber("seconds", Math.Round(run.Elapsed.TotalSeconds, 3));
-            json.WriteNumber("scenariosPerSecond", Math.Round(run.ScenariosPerSecond));
-            json.WriteStartArray("skipped");
-            foreach (var (reason, cells) in run.SkipReasons())
-            {
-                json.WriteStartObject();
-                json.WriteString("reason", reason);
-                json.WriteNumber("cells", cells);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("disagreements");
-            foreach (var (cell, predicted, observed) in run.Disagreements())
-            {
-                json.WriteStartObject();
-                json.WriteString("cell", MatrixRun.Describe(run.Layout, cell));
-                json.WriteString("predicted", predicted.Code);
-                json.WriteString("observed", observed.Code);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
-    }
+    private static string MatrixJson(MatrixRun run) => ProbeJson.Write(MatrixReport.From(run));
 
     private static int Bench(ProbeMatrixCommand command, int runs, TextWriter stdout)
     {

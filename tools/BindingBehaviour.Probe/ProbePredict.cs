@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using BindingBehaviour.Matrix;
 
 namespace BindingBehaviour.Probe;
@@ -25,12 +23,6 @@ public sealed record PredictedStep(string Step, string Predicted, string Reason,
 /// <summary>Answers <see cref="ProbePredictCommand"/> from the bind models alone; no socket is opened.</summary>
 public static class ProbePredict
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     /// <summary>The OS's word in the syntax: linux, windows, macos.</summary>
     public static string OsWord(Os os) => os switch
     {
@@ -68,7 +60,7 @@ public static class ProbePredict
         return new PredictionReport(OsWord(command.Os), MatrixWords.Layer(command.Layer), model.Title, command.Kernel?.ToString(), note, steps);
     }
 
-    public static string Json(PredictionReport report) => JsonSerializer.Serialize(report, JsonOptions) + "\n";
+    public static string Json(PredictionReport report) => ProbeJson.Write(report);
 
     public static string Text(PredictionReport report)
     {

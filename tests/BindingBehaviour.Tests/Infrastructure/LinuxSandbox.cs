@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using System.Text.Json;
+using BindingBehaviour.Probe;
 
 namespace BindingBehaviour.Tests.Infrastructure;
 
@@ -342,18 +342,15 @@ public sealed record ProbeRun(string Environment, IReadOnlyList<ProbeRunStep> St
 
     public static ProbeRun Parse(string environment, string json)
     {
-        using var document = JsonDocument.Parse(json);
         var steps = new List<ProbeRunStep>();
-        foreach (var step in document.RootElement.GetProperty("steps").EnumerateArray())
+        foreach (var step in ProbeJson.Read<SequenceReport>(json).Steps)
         {
-            var code = step.GetProperty("observed").GetString()!;
-            var outcome = code == "ok" ? Outcome.Ok
-                : Outcome.ParseCode(code) is var (failed, error)
-                    ? Outcome.Refused(failed, error, step.GetProperty("nativeCode").GetInt32(), step.GetProperty("message").GetString()!)
+            var outcome = step.Observed == "ok" ? Outcome.Ok
+                : Outcome.ParseCode(step.Observed) is var (failed, error)
+                    ? Outcome.Refused(failed, error, step.NativeCode, step.Message)
                     : null; // "not run": an earlier step it needed was refused
-            var local = step.GetProperty("localEndPoint").GetString() is { } text ? IPEndPoint.Parse(text) : null;
-            int? received = step.TryGetProperty("received", out var count) ? count.GetInt32() : null;
-            steps.Add(new ProbeRunStep(step.GetProperty("step").GetString()!, outcome, local, received));
+            var local = step.LocalEndPoint is { } text ? IPEndPoint.Parse(text) : null;
+            steps.Add(new ProbeRunStep(step.Step, outcome, local, step.Received));
         }
 
         return new ProbeRun(environment, steps);

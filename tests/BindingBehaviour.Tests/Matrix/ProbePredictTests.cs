@@ -136,7 +136,7 @@ public sealed class ProbePredictTests
     public void The_json_is_a_contract_read_back_by_the_same_records()
     {
         var json = Output("--predict --os macos --json tcp 0.0.0.0:0 listen, tcp 127.0.0.1:same listen, listen 1, connect 1");
-        var report = JsonSerializer.Deserialize<PredictionReport>(json, ProbePredict.JsonOptions)!;
+        var report = ProbeJson.Read<PredictionReport>(json);
 
         ProbePredict.Json(report).Should().Be(json);
         report.Steps.Select(s => s.Predicted).Should().Equal("ok", "bind:AddressAlreadyInUse", "ok", "not modelled");
@@ -179,7 +179,7 @@ public sealed class ProbePredictTests
     };
 
     private static PredictionReport Json(string arguments) =>
-        JsonSerializer.Deserialize<PredictionReport>(Output(arguments), ProbePredict.JsonOptions)!;
+        ProbeJson.Read<PredictionReport>(Output(arguments));
 
     private static string Text(string arguments) => Output(arguments);
 

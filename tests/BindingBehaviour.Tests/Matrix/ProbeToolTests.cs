@@ -54,7 +54,7 @@ public sealed class ProbeToolTests(ITestOutputHelper output)
 
             var predicted = Run(probe, ["--predict", "--os", "windows", "--json", "tcp", "127.0.0.1:0", "listen,", "udp", "127.0.0.1:same"], elsewhere, scratch.FullName, dotnet);
             predicted.Code.Should().Be(0, predicted.Stderr);
-            JsonSerializer.Deserialize<PredictionReport>(predicted.Stdout, ProbePredict.JsonOptions)!.Steps.Select(s => s.Predicted).Should().Equal("ok", "ok");
+            ProbeJson.Read<PredictionReport>(predicted.Stdout).Steps.Select(s => s.Predicted).Should().Equal("ok", "ok");
 
             output.WriteLine($"dotnet tool install: {install.TotalSeconds:0.0} s; first run of the installed command: {first.TotalSeconds:0.0} s");
         }

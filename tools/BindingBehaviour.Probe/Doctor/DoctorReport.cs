@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace BindingBehaviour.Probe.Doctor;
 
 /// <summary>
@@ -20,16 +17,9 @@ public sealed record DoctorReport(
     IReadOnlyList<string> Limits,
     string Verdict)
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    public string ToJson() => ProbeJson.Write(this);
 
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions) + "\n";
-
-    public static DoctorReport FromJson(string json) =>
-        JsonSerializer.Deserialize<DoctorReport>(json, JsonOptions) ?? throw new JsonException("a doctor report is an object, not null");
+    public static DoctorReport FromJson(string json) => ProbeJson.Read<DoctorReport>(json);
 }
 
 /// <summary>
