@@ -50,7 +50,16 @@ public static class ProtocolTables
     public static IReadOnlyList<ProcNetSocket> ReadProcNet(string path)
     {
         var transport = Path.GetFileName(path).StartsWith("tcp", StringComparison.Ordinal) ? Transport.Tcp : Transport.Udp;
-        var sockets = new List<ProcNetSocket>();
+        return [.. ReadInetTable(path).Select(r => new ProcNetSocket(transport, r.Local, r.Remote, r.StateCode, StateName(transport, r.StateCode), r.Uid, r.Inode))];
+    }
+
+    /// <summary>
+    /// The rows of any inet table of /proc/net (tcp, udp, udplite, raw, icmp and their IPv6 twins print one format:
+    /// "sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode"); the one parser of
+    /// those tables, for the doctor, the claims and the descriptor ledger.
+    /// </summary>
+    public static IEnumerable<ProcNetRow> ReadInetTable(string path)
+    {
         foreach (var line in File.ReadLines(path).Skip(1))
         {
             var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -58,11 +67,9 @@ public static class ProtocolTables
                 && int.TryParse(fields[7], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
                 && long.TryParse(fields[9], NumberStyles.None, CultureInfo.InvariantCulture, out var inode))
             {
-                sockets.Add(new ProcNetSocket(transport, local, remote, fields[3], StateName(transport, fields[3]), uid, inode));
+                yield return new ProcNetRow(local, remote, fields[3], uid, inode);
             }
         }
-
-        return sockets;
     }
 
     /// <summary>The state as ss(8) names it (iproute2 misc/ss.c, sstate_name): LISTEN, ESTAB, TIME-WAIT, UNCONN, ...</summary>
@@ -109,4 +116,7 @@ public static class ProtocolTables
 }
 
 /// <summary>One socket of /proc/net/{tcp,tcp6,udp,udp6}: the kernel's hex state and its ss(8) name, owner uid, inode (0 for TIME-WAIT).</summary>
+/// <summary>One row of an inet table of /proc/net: the state as the kernel's hex code ("0A"), the owner's uid, the inode.</summary>
+public sealed record ProcNetRow(IPEndPoint Local, IPEndPoint Remote, string StateCode, int Uid, long Inode);
+
 public sealed record ProcNetSocket(Transport Transport, IPEndPoint Local, IPEndPoint Remote, string StateCode, string State, int Uid, long Inode);

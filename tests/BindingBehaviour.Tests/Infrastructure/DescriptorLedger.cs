@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using BindingBehaviour.Descriptors;
+using BindingBehaviour.KernelTables;
 using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Tests.Infrastructure;
@@ -277,18 +278,13 @@ public static class DescriptorLedger
         var sockets = new Dictionary<string, SocketEntry>(StringComparer.Ordinal);
         foreach (var table in new[] { "tcp", "tcp6", "udp", "udp6", "udplite", "udplite6", "raw", "raw6", "icmp", "icmp6" })
         {
-            foreach (var fields in Rows(table))
+            foreach (var row in InetRows(table))
             {
-                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-                if (fields.Length < 10)
-                {
-                    continue;
-                }
-
-                var (local, loopback) = Endpoint(fields[1]);
-                var (remote, _) = Endpoint(fields[2]);
-                var state = table.StartsWith("tcp", StringComparison.Ordinal) ? BindingBehaviour.KernelTables.KernelSocket.NameOfState(int.Parse(fields[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture)) : null;
-                sockets.TryAdd(fields[9], new SocketEntry(table, local, remote, state, NetworkFacing: !loopback));
+                var state = table.StartsWith("tcp", StringComparison.Ordinal)
+                    ? KernelSocket.NameOfState(int.Parse(row.StateCode, NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+                    : null;
+                sockets.TryAdd(row.Inode.ToString(CultureInfo.InvariantCulture),
+                    new SocketEntry(table, row.Local.ToString(), row.Remote.ToString(), state, NetworkFacing: !IsLoopback(row.Local.Address)));
             }
         }
 
@@ -311,6 +307,19 @@ public static class DescriptorLedger
         }
 
         return sockets;
+    }
+
+    /// <summary>An inet table of /proc/self/net through the engine's parser; empty when this kernel has no such table.</summary>
+    private static List<ProcNetRow> InetRows(string table)
+    {
+        try
+        {
+            return [.. ProtocolTables.ReadInetTable($"/proc/self/net/{table}")];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return []; // no IPv6, no udplite
+        }
     }
 
     private static IEnumerable<string[]> Rows(string table)
@@ -364,22 +373,6 @@ public static class DescriptorLedger
         return new SocketEntry(protocol, local.ToString(), null, bound ? "BOUND" : "UNBOUND", NetworkFacing: bound && !loopback);
     }
 
-    /// <summary>"0100007F:1F90" → ("127.0.0.1:8080", loopback). Each 32-bit group is printed as the host reads the address's memory.</summary>
-    private static (string Text, bool Loopback) Endpoint(string field)
-    {
-        var parts = field.Split(':');
-        var hex = parts[0];
-        var bytes = new byte[hex.Length / 2];
-        for (var group = 0; group < hex.Length / 8; group++)
-        {
-            var word = uint.Parse(hex.AsSpan(group * 8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            BitConverter.GetBytes(word).CopyTo(bytes, group * 4);
-        }
-
-        var address = new IPAddress(bytes);
-        var port = int.Parse(parts[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var loopback = IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
-        return (new IPEndPoint(address, port).ToString(), loopback);
-    }
-
+    private static bool IsLoopback(IPAddress address) =>
+        IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
 }
