@@ -184,7 +184,7 @@ public sealed record LinuxSandbox
         return code == 0 ? null : $"the probe did not run in this environment ({Environment}): {error.Trim()}";
     }
 
-    internal const string Setpriv = "/usr/bin/setpriv";
+    private const string Setpriv = "/usr/bin/setpriv";
     private const string Unshare = "/usr/bin/unshare";
     private const string Shell = "/bin/sh";
 
@@ -231,7 +231,7 @@ public sealed record LinuxSandbox
     }
 
     /// <summary>setpriv to nobody when this process is root; nothing when it already runs without privileges.</summary>
-    internal static IEnumerable<string> DropToNobody() => IsRoot
+    private static IEnumerable<string> DropToNobody() => IsRoot
         ? [Setpriv, $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups"]
         : [];
 
@@ -255,10 +255,9 @@ public sealed record LinuxSandbox
     }
 
     /// <summary>
-    /// Runs a command with <paramref name="standardInput"/> (or nothing) on its stdin, waits at most <see cref="Timeout"/>,
-    /// and always kills what is left of it.
+    /// Runs a command with nothing on its stdin, waits at most <see cref="Timeout"/>, and always kills what is left of it.
     /// </summary>
-    internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action<int, string>? whenReady, string? standardInput = null)
+    internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action<int, string>? whenReady)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -286,7 +285,6 @@ public sealed record LinuxSandbox
         using var pipes = process.ClosingPipes();
         try
         {
-            process.StandardInput.Write(standardInput);
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = Task.Run(() =>
