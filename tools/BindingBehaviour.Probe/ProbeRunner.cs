@@ -323,24 +323,16 @@ public static class ProbeRunner
         return (outcome, outcome.Succeeded ? socket.LocalEndPoint as IPEndPoint : null, socket);
     }
 
-    /// <summary>Receives until <paramref name="count"/> datagrams have arrived or the timeout has passed; never sleeps and hopes.</summary>
+    /// <summary>Receives until <paramref name="count"/> datagrams have arrived or the timeout has passed (<see cref="Arrivals"/>).</summary>
     private static (Outcome Outcome, int Received) Receive(Socket socket, int count, TimeSpan timeout)
     {
         var buffer = new byte[65536];
         var received = 0;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outcome = Managed.Try(Step.Receive, () =>
+        var outcome = Managed.Try(Step.Receive, () => Arrivals.Take([socket], count, timeout, _ =>
         {
-            while (received < count && clock.Elapsed < timeout)
-            {
-                var left = timeout - clock.Elapsed;
-                if (socket.Poll((int)Math.Max(1, Math.Min(left.TotalMicroseconds, int.MaxValue)), SelectMode.SelectRead))
-                {
-                    socket.Receive(buffer);
-                    received++;
-                }
-            }
-        });
+            socket.Receive(buffer);
+            received++;
+        }));
         return (outcome, received);
     }
 
