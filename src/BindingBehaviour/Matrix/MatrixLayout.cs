@@ -2,17 +2,6 @@ using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
 
-/// <summary>One socket of a cell: protocol, address, options (in the layer's vocabulary) and state.</summary>
-public readonly record struct MatrixConfig(Transport Transport, MatrixAddress Address, int Options, bool Listening)
-{
-    public NativeOptions Native => (NativeOptions)Options;
-
-    public ManagedOptions Managed => (ManagedOptions)Options;
-}
-
-/// <summary>One cell: socket A is bound (and listening when its state says so), then socket B tries.</summary>
-public readonly record struct MatrixCell(int Index, MatrixConfig A, MatrixConfig B);
-
 /// <summary>
 /// Which cells the matrix has on an OS and layer, in the fixed order the TSV is written in, so that an export is
 /// deterministic and two OSes' exports can be compared with <c>diff</c>:
