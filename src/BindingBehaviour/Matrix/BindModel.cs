@@ -127,7 +127,7 @@ public abstract class BindModel
     private string WhatWouldShare(SocketSpec socket, SocketSpec held, Func<SocketSpec, IReadOnlyList<SocketSpec>, CellOutcome> answer)
     {
         var ways = new List<string>();
-        foreach (var option in new[] { NativeOptions.ReuseAddr, NativeOptions.ReusePort, NativeOptions.ExclusiveAddrUse })
+        foreach (var option in new[] { NativeOptions.ReuseAddress, NativeOptions.ReusePort, NativeOptions.ExclusiveAddressUse })
         {
             if ((Supported & option) != 0 && answer(socket with { Options = socket.Options | option }, [held with { Options = held.Options | option }]).Succeeded)
             {

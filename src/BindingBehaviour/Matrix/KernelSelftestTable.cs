@@ -101,7 +101,7 @@ public static class KernelSelftestTable
     public static IReadOnlyList<(string Test, NativeOptions Options)> Tests { get; } =
     [
         ("plain", NativeOptions.None),
-        ("reuseaddr", NativeOptions.ReuseAddr),
+        ("reuseaddr", NativeOptions.ReuseAddress),
         ("reuseport", NativeOptions.ReusePort),
     ];
 

@@ -118,8 +118,8 @@ public sealed class MatrixLayout
     private static int[] OptionSetsFor(Os os, Layer layer) => (os, layer) switch
     {
         (_, Layer.Managed) => [(int)ManagedOptions.None, (int)ManagedOptions.ReuseAddress, (int)ManagedOptions.ExclusiveAddressUse],
-        (Os.Windows, Layer.Native) => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddr, (int)NativeOptions.ExclusiveAddrUse],
-        _ => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddr, (int)NativeOptions.ReusePort, (int)(NativeOptions.ReuseAddr | NativeOptions.ReusePort)],
+        (Os.Windows, Layer.Native) => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddress, (int)NativeOptions.ExclusiveAddressUse],
+        _ => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddress, (int)NativeOptions.ReusePort, (int)(NativeOptions.ReuseAddress | NativeOptions.ReusePort)],
     };
 
     private MatrixConfig[] Configs(Transport transport)

@@ -12,11 +12,11 @@ public readonly record struct SocketSpec(Transport Transport, IPAddress Address,
 {
     public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 
-    public bool ReuseAddr => (Options & NativeOptions.ReuseAddr) != 0;
+    public bool ReuseAddress => (Options & NativeOptions.ReuseAddress) != 0;
 
     public bool ReusePort => (Options & NativeOptions.ReusePort) != 0;
 
-    public bool Exclusive => (Options & NativeOptions.ExclusiveAddrUse) != 0;
+    public bool ExclusiveAddressUse => (Options & NativeOptions.ExclusiveAddressUse) != 0;
 
     /// <summary>IPV6_V6ONLY as set before bind (always explicit in the matrix); false for IPv4 sockets.</summary>
     public bool V6Only => IsIPv6 && (Options & NativeOptions.V6Only) != 0;
