@@ -259,17 +259,11 @@ public sealed record LinuxSandbox
     /// </summary>
     internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action<int, string>? whenReady)
     {
-        var start = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = ChildProcess.Start(command[0], command.Skip(1));
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
 
         // No diagnostics IPC socket in /tmp from a child that may run as another user.
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
@@ -281,7 +275,7 @@ public sealed record LinuxSandbox
         process.Start();
 
         // The streams are read as streams, not through OutputDataReceived: Process.Dispose leaves redirected pipes to
-        // the finalizer, and only streams read this way can be closed here (ChildPipes).
+        // the finalizer, and only streams read this way can be closed here (ChildProcess.ClosingPipes).
         using var pipes = process.ClosingPipes();
         try
         {

@@ -188,7 +188,7 @@ public static class ProbeDoctor
 
         if (layer == Layer.Native)
         {
-            Option((int)NativeOptions.ReuseAddress, NativeOptions.ReuseAddress, "SO_REUSEADDR", DoctorDocs.ReuseAddr);
+            Option((int)NativeOptions.ReuseAddress, NativeOptions.ReuseAddress, "SO_REUSEADDR", DoctorDocs.ReuseAddress);
             Option((int)NativeOptions.ReusePort, NativeOptions.ReusePort, "SO_REUSEPORT", DoctorDocs.ReusePort);
             if (socket.Family == AddressFamily.InterNetworkV6 && (socket.Options & (int)NativeOptions.V6Only) == 0)
             {
@@ -197,7 +197,7 @@ public static class ProbeDoctor
         }
         else
         {
-            Option((int)ManagedOptions.ReuseAddress, NativeOptions.ReuseAddress, "ReuseAddress (as .NET sets it)", DoctorDocs.ReuseAddr);
+            Option((int)ManagedOptions.ReuseAddress, NativeOptions.ReuseAddress, "ReuseAddress (as .NET sets it)", DoctorDocs.ReuseAddress);
             if ((socket.Options & (int)ManagedOptions.DualMode) != 0)
             {
                 tried.Add(("without +dualmode (IPv6 only)", socket with { Options = socket.Options & ~(int)ManagedOptions.DualMode }, Same, DoctorDocs.V6Only));
