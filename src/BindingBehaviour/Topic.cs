@@ -74,4 +74,7 @@ public sealed record Topic(string Id, int Order, string Title, string Question)
     ];
 
     public static Topic? Find(string id) => All.FirstOrDefault(t => t.Id == id);
+
+    /// <summary>The topic's page in the generated docs, from docs/: <c>topics/05-so-reuseaddr.md</c>.</summary>
+    public string PagePath => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"topics/{Order:D2}-{Id}.md");
 }

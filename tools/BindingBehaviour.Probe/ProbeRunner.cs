@@ -6,34 +6,8 @@ using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Probe;
 
-/// <summary>
-/// One step of a probe run: what it was, what the OS answered, and what the model predicted. For a connect step the local
-/// end point is the connecting socket's; for a receive step <see cref="Received"/> counts the datagrams that arrived.
-/// </summary>
-public sealed record ProbeStepResult(ProbeStep Step, string Described, Outcome? Observed, string? LocalEndPoint, CellOutcome? Predicted, int? Received = null)
-{
-    /// <summary>
-    /// True when the observation is the prediction; a step that could not run (no port to share, no socket to listen)
-    /// agrees vacuously, and so do connect and receive, which the bind models do not predict.
-    /// </summary>
-    public bool Agrees => Observed is null || !Modelled || CellOutcome.From(Observed) == Predicted;
-
-    /// <summary>Whether the bind models predict this step: sockets and later listens, not connects or receives.</summary>
-    public bool Modelled => Step is ProbeSocket or ProbeListen;
-
-    public string ObservedCode => Observed is null ? "not run" : CellOutcome.From(Observed).Code;
-
-    public string PredictedCode => Modelled ? Predicted?.Code ?? "not run" : "not modelled";
-}
-
 /// <summary>A model's answer to one step and the rule behind it; <see cref="ConflictsWith"/> is a socket number (from 1).</summary>
 public sealed record StepExplanation(CellOutcome? Outcome, int? ConflictsWith, string Reason);
-
-/// <summary>The result of a probe run on this machine.</summary>
-public sealed record ProbeResult(Layer Layer, Os Os, string Model, int Attempts, int? Port, IReadOnlyList<ProbeStepResult> Steps)
-{
-    public bool AgreesWithModel => Steps.All(s => s.Agrees);
-}
 
 /// <summary>
 /// Runs a probe sequence: each socket opens, sets its options, binds and listens if asked, before the next step starts;
@@ -323,24 +297,16 @@ public static class ProbeRunner
         return (outcome, outcome.Succeeded ? socket.LocalEndPoint as IPEndPoint : null, socket);
     }
 
-    /// <summary>Receives until <paramref name="count"/> datagrams have arrived or the timeout has passed; never sleeps and hopes.</summary>
+    /// <summary>Receives until <paramref name="count"/> datagrams have arrived or the timeout has passed (<see cref="Arrivals"/>).</summary>
     private static (Outcome Outcome, int Received) Receive(Socket socket, int count, TimeSpan timeout)
     {
         var buffer = new byte[65536];
         var received = 0;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outcome = ManagedCall.Try(Step.Receive, () =>
+        var outcome = ManagedCall.Try(Step.Receive, () => Arrivals.Take([socket], count, timeout, _ =>
         {
-            while (received < count && clock.Elapsed < timeout)
-            {
-                var left = timeout - clock.Elapsed;
-                if (socket.Poll((int)Math.Max(1, Math.Min(left.TotalMicroseconds, int.MaxValue)), SelectMode.SelectRead))
-                {
-                    socket.Receive(buffer);
-                    received++;
-                }
-            }
-        });
+            socket.Receive(buffer);
+            received++;
+        }));
         return (outcome, received);
     }
 

@@ -1,29 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
-
-/// <summary>
-/// One socket as a bind model sees it: protocol, address, the native options it carries when it binds, and whether it
-/// listens once bound. The port is always the shared one.
-/// </summary>
-public readonly record struct SocketSpec(Transport Transport, IPAddress Address, NativeOptions Options, bool Listen)
-{
-    public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
-
-    public bool ReuseAddr => (Options & NativeOptions.ReuseAddr) != 0;
-
-    public bool ReusePort => (Options & NativeOptions.ReusePort) != 0;
-
-    public bool Exclusive => (Options & NativeOptions.ExclusiveAddrUse) != 0;
-
-    /// <summary>IPV6_V6ONLY as set before bind (always explicit in the matrix); false for IPv4 sockets.</summary>
-    public bool V6Only => IsIPv6 && (Options & NativeOptions.V6Only) != 0;
-
-    public static SocketSpec Of(MatrixConfig config) =>
-        new(config.Transport, config.Address.Address, config.Native, config.Listening);
-}
 
 /// <summary>
 /// Why a model answers as it does for one socket: the outcome, which held socket it conflicted with (an index into the
@@ -149,7 +127,7 @@ public abstract class BindModel
     private string WhatWouldShare(SocketSpec socket, SocketSpec held, Func<SocketSpec, IReadOnlyList<SocketSpec>, CellOutcome> answer)
     {
         var ways = new List<string>();
-        foreach (var option in new[] { NativeOptions.ReuseAddr, NativeOptions.ReusePort, NativeOptions.ExclusiveAddrUse })
+        foreach (var option in new[] { NativeOptions.ReuseAddress, NativeOptions.ReusePort, NativeOptions.ExclusiveAddressUse })
         {
             if ((Supported & option) != 0 && answer(socket with { Options = socket.Options | option }, [held with { Options = held.Options | option }]).Succeeded)
             {

@@ -36,12 +36,12 @@ public static class DotNetOptionMapping
         {
             if ((options & ManagedOptions.ReuseAddress) != 0)
             {
-                native |= NativeOptions.ReuseAddr;
+                native |= NativeOptions.ReuseAddress;
             }
 
             if ((options & ManagedOptions.ExclusiveAddressUse) != 0)
             {
-                native |= NativeOptions.ExclusiveAddrUse;
+                native |= NativeOptions.ExclusiveAddressUse;
             }
         }
         else
@@ -49,12 +49,12 @@ public static class DotNetOptionMapping
             // ReuseAddress sets both; ExclusiveAddressUse clears both (the matrix never sets the two together).
             if ((options & ManagedOptions.ReuseAddress) != 0)
             {
-                native |= NativeOptions.ReuseAddr | NativeOptions.ReusePort;
+                native |= NativeOptions.ReuseAddress | NativeOptions.ReusePort;
             }
 
             if (transport == Transport.Tcp)
             {
-                native |= NativeOptions.ReuseAddr;
+                native |= NativeOptions.ReuseAddress;
             }
         }
 

@@ -9,6 +9,22 @@ namespace BindingBehaviour.Matrix;
 public sealed record SelftestRow(string Name, IPAddress Address0, bool V6Only0, IPAddress Address1, bool V6Only1, bool PlainSucceeds, bool ReuseSucceeds);
 
 /// <summary>
+/// One check of the selftest: a row under one of its tests, its two sockets as the models see them (TCP, bound, not
+/// listening), and the answer the selftest expects.
+/// </summary>
+public sealed record SelftestCase(SelftestRow Row, string Test, SocketSpec First, SocketSpec Second, CellOutcome Expected)
+{
+    /// <summary>The selftest's name for the check: "variant.test".</summary>
+    public string Name => $"{Row.Name}.{Test}";
+
+    /// <summary>The check as a cell of the Linux native matrix: the same addresses and options, bound.</summary>
+    public (MatrixConfig A, MatrixConfig B) Cell => (Config(First), Config(Second));
+
+    private static MatrixConfig Config(SocketSpec socket) =>
+        new(socket.Transport, MatrixAddress.All.Single(a => a.Address.Equals(socket.Address)), (int)socket.Options, socket.Listen);
+}
+
+/// <summary>
 /// The pair rows of torvalds/linux tools/testing/selftests/net/bind_wildcard.c (the final 44-variant version, Kuniyuki
 /// Iwashima, merged for v6.9-rc: "tcp: Fix bind() regression for v6-only wildcard and v4(-mapped-v6) non-wildcard
 /// addresses"), transcribed as data: <c>expected_errno[1]</c> (plain) and
@@ -85,15 +101,20 @@ public static class KernelSelftestTable
     public static IReadOnlyList<(string Test, NativeOptions Options)> Tests { get; } =
     [
         ("plain", NativeOptions.None),
-        ("reuseaddr", NativeOptions.ReuseAddr),
+        ("reuseaddr", NativeOptions.ReuseAddress),
         ("reuseport", NativeOptions.ReusePort),
     ];
 
-    /// <summary>A row's two sockets as the models see them (TCP, bound, not listening) under one of the three tests.</summary>
-    public static (SocketSpec First, SocketSpec Second) Sockets(SelftestRow row, NativeOptions options) =>
-        (Spec(row.Address0, row.V6Only0, options), Spec(row.Address1, row.V6Only1, options));
+    /// <summary>Every row under each of the three tests, row by row: the one loop over the table.</summary>
+    public static IReadOnlyList<SelftestCase> Cases { get; } =
+        [.. Rows.SelectMany(row => Tests.Select(t => new SelftestCase(
+            row,
+            t.Test,
+            Spec(row.Address0, row.V6Only0, t.Options),
+            Spec(row.Address1, row.V6Only1, t.Options),
+            Expected(row, t.Options))))];
 
-    public static CellOutcome Expected(SelftestRow row, NativeOptions options) =>
+    private static CellOutcome Expected(SelftestRow row, NativeOptions options) =>
         (options == NativeOptions.None ? row.PlainSucceeds : row.ReuseSucceeds)
             ? CellOutcome.Ok
             : CellOutcome.Refused(Step.Bind, System.Net.Sockets.SocketError.AddressAlreadyInUse);

@@ -100,7 +100,7 @@ public sealed partial class LinuxBindModel : BindModel
         ? $"Linux: {RulesTitle}"
         : $"Linux {KernelRelease}: {RulesTitle}, with {string.Join(", ", Changes.Select(c => c.Id))}";
 
-    public override NativeOptions Supported => NativeOptions.ReuseAddr | NativeOptions.ReusePort | NativeOptions.V6Only;
+    public override NativeOptions Supported => NativeOptions.ReuseAddress | NativeOptions.ReusePort | NativeOptions.V6Only;
 
     public override string Description => """
         **Linux** decides in the kernel's bind-conflict checks. A bind is refused with `EADDRINUSE` when an existing socket
@@ -181,8 +181,8 @@ public sealed partial class LinuxBindModel : BindModel
     /// One process, so the user is always the same.
     /// </summary>
     private static bool Share(SocketSpec socket, SocketSpec other) => socket.Transport == Transport.Tcp
-        ? (socket.ReuseAddr && other.ReuseAddr && !other.Listen) || (socket.ReusePort && other.ReusePort)
-        : (socket.ReuseAddr && other.ReuseAddr) || (socket.ReusePort && other.ReusePort);
+        ? (socket.ReuseAddress && other.ReuseAddress && !other.Listen) || (socket.ReusePort && other.ReusePort)
+        : (socket.ReuseAddress && other.ReuseAddress) || (socket.ReusePort && other.ReusePort);
 
     /// <summary>inet_rcv_saddr_equal(sk, sk2, match_wildcard: true).</summary>
     private static bool Overlap(SocketSpec sk, SocketSpec sk2)

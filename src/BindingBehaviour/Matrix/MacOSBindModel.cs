@@ -23,7 +23,7 @@ public sealed class MacOSBindModel : BindModel
 
     public override string Title => "macOS: XNU in_pcbbind / in6_pcbbind (BSD rules)";
 
-    public override NativeOptions Supported => NativeOptions.ReuseAddr | NativeOptions.ReusePort | NativeOptions.V6Only;
+    public override NativeOptions Supported => NativeOptions.ReuseAddress | NativeOptions.ReusePort | NativeOptions.V6Only;
 
     public override string Description => """
         **macOS** (XNU, BSD rules) looks up the port in the protocol's PCB table when a socket binds. The lookup
@@ -65,7 +65,7 @@ public sealed class MacOSBindModel : BindModel
             return CellOutcome.Refused(Step.Bind, SocketError.AddressNotAvailable);
         }
 
-        var wild = !socket.ReuseAddr && !socket.ReusePort;
+        var wild = !socket.ReuseAddress && !socket.ReusePort;
         var inUse = !socket.IsIPv6 || mappedAsIPv4
             ? InPcbBind(socket, mappedAsIPv4 ? socket.Address.MapToIPv4() : socket.Address, wild, bound)
             : In6PcbBind(socket, wild, bound);

@@ -2,17 +2,6 @@ using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
 
-/// <summary>One socket of a cell: protocol, address, options (in the layer's vocabulary) and state.</summary>
-public readonly record struct MatrixConfig(Transport Transport, MatrixAddress Address, int Options, bool Listening)
-{
-    public NativeOptions Native => (NativeOptions)Options;
-
-    public ManagedOptions Managed => (ManagedOptions)Options;
-}
-
-/// <summary>One cell: socket A is bound (and listening when its state says so), then socket B tries.</summary>
-public readonly record struct MatrixCell(int Index, MatrixConfig A, MatrixConfig B);
-
 /// <summary>
 /// Which cells the matrix has on an OS and layer, in the fixed order the TSV is written in, so that an export is
 /// deterministic and two OSes' exports can be compared with <c>diff</c>:
@@ -129,8 +118,8 @@ public sealed class MatrixLayout
     private static int[] OptionSetsFor(Os os, Layer layer) => (os, layer) switch
     {
         (_, Layer.Managed) => [(int)ManagedOptions.None, (int)ManagedOptions.ReuseAddress, (int)ManagedOptions.ExclusiveAddressUse],
-        (Os.Windows, Layer.Native) => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddr, (int)NativeOptions.ExclusiveAddrUse],
-        _ => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddr, (int)NativeOptions.ReusePort, (int)(NativeOptions.ReuseAddr | NativeOptions.ReusePort)],
+        (Os.Windows, Layer.Native) => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddress, (int)NativeOptions.ExclusiveAddressUse],
+        _ => [(int)NativeOptions.None, (int)NativeOptions.ReuseAddress, (int)NativeOptions.ReusePort, (int)(NativeOptions.ReuseAddress | NativeOptions.ReusePort)],
     };
 
     private MatrixConfig[] Configs(Transport transport)

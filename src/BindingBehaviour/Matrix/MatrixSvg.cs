@@ -190,7 +190,7 @@ public static class MatrixSvg
         {
             var options = config.Native;
             var reuse = new List<string>();
-            if ((options & NativeOptions.ReuseAddr) != 0)
+            if ((options & NativeOptions.ReuseAddress) != 0)
             {
                 reuse.Add("RA");
             }
@@ -200,7 +200,7 @@ public static class MatrixSvg
                 reuse.Add("RP");
             }
 
-            if ((options & NativeOptions.ExclusiveAddrUse) != 0)
+            if ((options & NativeOptions.ExclusiveAddressUse) != 0)
             {
                 reuse.Add("EX");
             }

@@ -3,13 +3,6 @@ using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Matrix;
 
-/// <summary>One row of a matrix TSV, parsed and checked against the vocabulary.</summary>
-public sealed record MatrixRow(Layer Layer, MatrixConfig A, MatrixConfig B, string Outcome)
-{
-    /// <summary>The nine columns before the outcome, tab-joined: what identifies the cell across OSes.</summary>
-    public string Key => MatrixTsv.Key(Layer, A, B);
-}
-
 /// <summary>
 /// The matrix as TSV, one cell per row, in <see cref="MatrixLayout"/>'s fixed order, LF line endings, UTF-8:
 /// <code>layer	proto_a	addr_a	opts_a	state_a	proto_b	addr_b	opts_b	state_b	outcome</code>

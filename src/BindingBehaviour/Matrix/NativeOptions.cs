@@ -13,8 +13,8 @@ namespace BindingBehaviour.Matrix;
 public enum NativeOptions
 {
     None = 0,
-    ReuseAddr = 1 << (int)NativeOption.ReuseAddress,
+    ReuseAddress = 1 << (int)NativeOption.ReuseAddress,
     ReusePort = 1 << (int)NativeOption.ReusePort,
-    ExclusiveAddrUse = 1 << (int)NativeOption.ExclusiveAddressUse,
+    ExclusiveAddressUse = 1 << (int)NativeOption.ExclusiveAddressUse,
     V6Only = 1 << (int)NativeOption.V6Only,
 }

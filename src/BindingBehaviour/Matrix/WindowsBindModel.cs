@@ -42,7 +42,7 @@ public sealed class WindowsBindModel : BindModel
 
     public override string Title => "Windows: Microsoft's SO_REUSEADDR / SO_EXCLUSIVEADDRUSE tables (same user, Server 2003 and later)";
 
-    public override NativeOptions Supported => NativeOptions.ReuseAddr | NativeOptions.ExclusiveAddrUse | NativeOptions.V6Only;
+    public override NativeOptions Supported => NativeOptions.ReuseAddress | NativeOptions.ExclusiveAddressUse | NativeOptions.V6Only;
 
     public override string Description => """
         **Windows** follows Microsoft's published table for two sockets of the same user (Windows Server 2003 and later,
@@ -86,7 +86,7 @@ public sealed class WindowsBindModel : BindModel
 
     public override CellOutcome Bind(SocketSpec socket, IReadOnlyList<SocketSpec> bound)
     {
-        if (socket.ReuseAddr && socket.Exclusive)
+        if (socket.ReuseAddress && socket.ExclusiveAddressUse)
         {
             return CellOutcome.Refused(Step.SetOption, SocketError.InvalidArgument);
         }
@@ -137,7 +137,7 @@ public sealed class WindowsBindModel : BindModel
 
     /// <summary>The table's row or column: (default, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE) × (wildcard, specific).</summary>
     private static int Kind(SocketSpec socket, IPAddress address, bool wildcard) =>
-        ((socket.Exclusive ? 2 : socket.ReuseAddr ? 1 : 0) * 2) + (wildcard ? 0 : 1);
+        ((socket.ExclusiveAddressUse ? 2 : socket.ReuseAddress ? 1 : 0) * 2) + (wildcard ? 0 : 1);
 
     private static bool Overlap(IPAddress a, IPAddress b) => a.Equals(b) || IsWildcard(a) || IsWildcard(b);
 

@@ -150,23 +150,7 @@ public static class RunEnvironment
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(program, arguments)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
-            if (process is null)
-            {
-                return null;
-            }
-
-            // Process.Dispose leaves redirected pipes to the finalizer; close them here.
-            using var output = process.StandardOutput;
-            using var error = process.StandardError;
-            var text = output.ReadToEnd();
-            process.WaitForExit(5000);
-            return process.ExitCode == 0 ? Normalize(text) : null;
+            return ChildProcess.Run(new ProcessStartInfo(program, arguments), TimeSpan.FromSeconds(5)) is (0, var output, _) ? Normalize(output) : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {

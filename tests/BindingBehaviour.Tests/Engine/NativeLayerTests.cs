@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using BindingBehaviour.Native;
@@ -146,20 +145,10 @@ public sealed class NativeLayerTests
 
     private static string RunPython(string[] steps)
     {
-        var start = new ProcessStartInfo(FindPython()!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Repository.ProjectDirectory, "Engine", "raw_bind.py"));
-        foreach (var step in steps)
-        {
-            start.ArgumentList.Add(step);
-        }
-
-        using var process = Process.Start(start)!;
-        using var pipes = process.ClosingPipes();
-        var output = process.StandardOutput.ReadToEnd().Trim();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, error);
-        return output;
+        var start = ChildProcess.Start(FindPython()!, [Path.Combine(Repository.ProjectDirectory, "Engine", "raw_bind.py"), .. steps]);
+        var (code, output, error) = ChildProcess.Run(start, TimeSpan.FromMinutes(1)) ?? throw new TimeoutException("raw_bind.py did not end within a minute");
+        code.Should().Be(0, error);
+        return output.Trim();
     }
 
     private static string? FindPython() =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BindingBehaviour.Matrix;
 using BindingBehaviour.Tests.Infrastructure;
 using BindingBehaviour.Tests.Matrix;
@@ -25,16 +24,11 @@ public sealed class RawMatrixCrossCheckTests
         File.WriteAllText(tsv, MatrixTsv.Export(run));
         try
         {
-            var start = new ProcessStartInfo(python!) { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(Repository.ProjectDirectory, "Engine", "raw_matrix.py"));
-            start.ArgumentList.Add(tsv);
-            using var process = Process.Start(start)!;
-            using var pipes = process.ClosingPipes();
-            var error = process.StandardError.ReadToEndAsync();
-            var lines = process.StandardOutput.ReadToEnd().TrimEnd('\n').Split('\n');
-            process.WaitForExit();
+            var start = ChildProcess.Start(python!, [Path.Combine(Repository.ProjectDirectory, "Engine", "raw_matrix.py"), tsv]);
+            var (code, output, error) = ChildProcess.Run(start, TimeSpan.FromMinutes(10)) ?? throw new TimeoutException("raw_matrix.py did not end within 10 minutes");
+            var lines = output.TrimEnd('\n').Split('\n');
 
-            process.ExitCode.Should().Be(0, error.Result);
+            code.Should().Be(0, error);
             lines[^1].Should().StartWith($"cells={run.Layout.Cells.Count} differ=0 ", string.Join('\n', lines.Take(20)));
         }
         finally

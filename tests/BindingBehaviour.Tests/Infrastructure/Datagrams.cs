@@ -1,13 +1,12 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
 namespace BindingBehaviour.Tests.Infrastructure;
 
 /// <summary>
-/// Sends datagrams over loopback and counts who received them. Receiving polls until every expected datagram has
-/// arrived or <see cref="Patience"/> has passed, so a claim never sleeps and hopes. Nothing is sent anywhere but the
-/// loopback end point the caller names.
+/// Sends datagrams over loopback and counts who received them. Receiving waits (<see cref="Arrivals"/>) until every
+/// expected datagram has arrived or <see cref="Patience"/> has passed, so a claim never sleeps and hopes. Nothing is
+/// sent anywhere but the loopback end point the caller names.
 /// </summary>
 public static class Datagrams
 {
@@ -45,26 +44,13 @@ public static class Datagrams
     public static List<IPEndPoint>[] Receive(IReadOnlyList<Socket> receivers, int expected)
     {
         var got = receivers.Select(_ => new List<IPEndPoint>()).ToArray();
-        var received = 0;
         var buffer = new byte[2048];
-        var clock = Stopwatch.StartNew();
-        while (received < expected && clock.Elapsed < Patience)
+        Arrivals.Take(receivers, expected, Patience, i =>
         {
-            var readable = receivers.ToList();
-            var left = Patience - clock.Elapsed;
-            Socket.Select(readable, null, null, (int)Math.Max(1, left.TotalMicroseconds));
-            for (var i = 0; i < receivers.Count; i++)
-            {
-                if (readable.Contains(receivers[i]))
-                {
-                    EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-                    receivers[i].ReceiveFrom(buffer, ref from);
-                    got[i].Add((IPEndPoint)from);
-                    received++;
-                }
-            }
-        }
-
+            EndPoint from = new IPEndPoint(IPAddress.Any, 0);
+            receivers[i].ReceiveFrom(buffer, ref from);
+            got[i].Add((IPEndPoint)from);
+        });
         return got;
     }
 

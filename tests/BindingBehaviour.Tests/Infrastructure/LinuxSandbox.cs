@@ -184,7 +184,7 @@ public sealed record LinuxSandbox
         return code == 0 ? null : $"the probe did not run in this environment ({Environment}): {error.Trim()}";
     }
 
-    internal const string Setpriv = "/usr/bin/setpriv";
+    private const string Setpriv = "/usr/bin/setpriv";
     private const string Unshare = "/usr/bin/unshare";
     private const string Shell = "/bin/sh";
 
@@ -231,7 +231,7 @@ public sealed record LinuxSandbox
     }
 
     /// <summary>setpriv to nobody when this process is root; nothing when it already runs without privileges.</summary>
-    internal static IEnumerable<string> DropToNobody() => IsRoot
+    private static IEnumerable<string> DropToNobody() => IsRoot
         ? [Setpriv, $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups"]
         : [];
 
@@ -255,22 +255,15 @@ public sealed record LinuxSandbox
     }
 
     /// <summary>
-    /// Runs a command with <paramref name="standardInput"/> (or nothing) on its stdin, waits at most <see cref="Timeout"/>,
-    /// and always kills what is left of it.
+    /// Runs a command with nothing on its stdin, waits at most <see cref="Timeout"/>, and always kills what is left of it.
     /// </summary>
-    internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action<int, string>? whenReady, string? standardInput = null)
+    internal static (int Code, string Stdout, string Stderr) Run(IReadOnlyList<string> command, Action<int, string>? whenReady)
     {
-        var start = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = ChildProcess.Start(command[0], command.Skip(1));
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
 
         // No diagnostics IPC socket in /tmp from a child that may run as another user.
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
@@ -282,11 +275,10 @@ public sealed record LinuxSandbox
         process.Start();
 
         // The streams are read as streams, not through OutputDataReceived: Process.Dispose leaves redirected pipes to
-        // the finalizer, and only streams read this way can be closed here (ChildPipes).
+        // the finalizer, and only streams read this way can be closed here (ChildProcess.ClosingPipes).
         using var pipes = process.ClosingPipes();
         try
         {
-            process.StandardInput.Write(standardInput);
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = Task.Run(() =>

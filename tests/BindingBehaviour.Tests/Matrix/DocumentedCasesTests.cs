@@ -76,9 +76,9 @@ public sealed class DocumentedCasesTests
         {
             options |= word switch
             {
-                "+reuseaddr" => NativeOptions.ReuseAddr,
+                "+reuseaddr" => NativeOptions.ReuseAddress,
                 "+reuseport" => NativeOptions.ReusePort,
-                "+exclusiveaddruse" => NativeOptions.ExclusiveAddrUse,
+                "+exclusiveaddruse" => NativeOptions.ExclusiveAddressUse,
                 "+v6only" => NativeOptions.V6Only,
                 _ => NativeOptions.None,
             };

@@ -15,17 +15,12 @@ public sealed class KernelSelftestTests
     public void The_Linux_model_predicts_every_row_of_the_kernel_selftest()
     {
         var wrong = new List<string>();
-        foreach (var row in KernelSelftestTable.Rows)
+        foreach (var check in KernelSelftestTable.Cases)
         {
-            foreach (var (test, options) in KernelSelftestTable.Tests)
+            var predicted = LinuxBindModel.Instance.Predict(check.First, check.Second);
+            if (predicted != check.Expected)
             {
-                var (first, second) = KernelSelftestTable.Sockets(row, options);
-                var predicted = LinuxBindModel.Instance.Predict(first, second);
-                var expected = KernelSelftestTable.Expected(row, options);
-                if (predicted != expected)
-                {
-                    wrong.Add($"  {row.Name}.{test}: the selftest expects {expected.Code}, the model predicts {predicted.Code}");
-                }
+                wrong.Add($"  {check.Name}: the selftest expects {check.Expected.Code}, the model predicts {predicted.Code}");
             }
         }
 
@@ -45,28 +40,23 @@ public sealed class KernelSelftestTests
         var model = LinuxBindModel.For(LinuxBindModel.ThisKernelRelease());
         var wrong = new List<string>();
         var explained = new List<string>();
-        foreach (var row in KernelSelftestTable.Rows)
+        foreach (var check in KernelSelftestTable.Cases)
         {
-            foreach (var (test, options) in KernelSelftestTable.Tests)
+            var result = ProbeRunner.Run(new ProbeSequenceCommand(Layer.Native, false,
+            [
+                new ProbeSocket(Transport.Tcp, check.First.Address, 0, (int)check.First.Options, false),
+                new ProbeSocket(Transport.Tcp, check.Second.Address, null, (int)check.Second.Options, false),
+            ]));
+            result.Steps[0].Observed!.OrThrow($"{check.Name}: socket 0");
+            var observed = CellOutcome.From(result.Steps[1].Observed!);
+            var predicted = model.Predict(check.First, check.Second);
+            if (observed != predicted)
             {
-                var (first, second) = KernelSelftestTable.Sockets(row, options);
-                var result = ProbeRunner.Run(new ProbeSequenceCommand(Layer.Native, false,
-                [
-                    new ProbeSocket(Transport.Tcp, first.Address, 0, (int)first.Options, false),
-                    new ProbeSocket(Transport.Tcp, second.Address, null, (int)second.Options, false),
-                ]));
-                result.Steps[0].Observed!.OrThrow($"{row.Name}.{test}: socket 0");
-                var observed = CellOutcome.From(result.Steps[1].Observed!);
-                var expected = KernelSelftestTable.Expected(row, options);
-                var predicted = model.Predict(first, second);
-                if (observed != predicted)
-                {
-                    wrong.Add($"  {row.Name}.{test}: the selftest expects {expected.Code}, the model of this kernel {predicted.Code}, this kernel answered {observed.Code}");
-                }
-                else if (observed != expected)
-                {
-                    explained.Add($"  {row.Name}.{test}: {observed.Code}, as {string.Join("; ", model.Changes.Select(c => c.Id))}");
-                }
+                wrong.Add($"  {check.Name}: the selftest expects {check.Expected.Code}, the model of this kernel {predicted.Code}, this kernel answered {observed.Code}");
+            }
+            else if (observed != check.Expected)
+            {
+                explained.Add($"  {check.Name}: {observed.Code}, as {string.Join("; ", model.Changes.Select(c => c.Id))}");
             }
         }
 

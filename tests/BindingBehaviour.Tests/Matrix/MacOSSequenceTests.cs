@@ -22,7 +22,7 @@ public sealed class MacOSSequenceTests
         var outcomes = Model.PredictSequence(
         [
             Tcp("127.0.0.1"),
-            Tcp("0.0.0.0", NativeOptions.ReuseAddr),
+            Tcp("0.0.0.0", NativeOptions.ReuseAddress),
             Tcp("::"),
         ]);
 
@@ -65,7 +65,7 @@ public sealed class MacOSSequenceTests
         [
             Udp("127.0.0.1", NativeOptions.ReusePort),
             Udp("127.0.0.1", NativeOptions.ReusePort),
-            Udp("127.0.0.1", NativeOptions.ReuseAddr),
+            Udp("127.0.0.1", NativeOptions.ReuseAddress),
             Udp("127.0.0.1", NativeOptions.ReusePort),
         ]);
 

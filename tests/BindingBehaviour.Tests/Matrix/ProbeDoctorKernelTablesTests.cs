@@ -3,7 +3,6 @@ using System.Globalization;
 using BindingBehaviour.KernelTables;
 using BindingBehaviour.Probe;
 using BindingBehaviour.Probe.Doctor;
-using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace BindingBehaviour.Tests.Matrix;

@@ -56,7 +56,7 @@ public sealed class ProbeTests
         command.Layer.Should().Be(Layer.Native);
         command.Sockets.Should().HaveCount(3);
         command.Sockets[0].Should().Be(new ProbeSocket(Transport.Tcp, System.Net.IPAddress.Loopback, 0,
-            (int)(NativeOptions.ReuseAddr | NativeOptions.ReusePort), true));
+            (int)(NativeOptions.ReuseAddress | NativeOptions.ReusePort), true));
         command.Sockets[1].SamePort.Should().BeTrue();
         command.Sockets[1].Options.Should().Be((int)NativeOptions.V6Only);
         command.Sockets[2].Port.Should().Be(8080);

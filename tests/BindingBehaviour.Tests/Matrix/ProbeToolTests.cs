@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using BindingBehaviour.Probe;
-using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace BindingBehaviour.Tests.Matrix;
@@ -83,19 +82,8 @@ public sealed class ProbeToolTests(ITestOutputHelper output)
     /// </summary>
     private static (int Code, string Stdout, string Stderr) Run(string command, IReadOnlyList<string> arguments, string directory, string scratch, string dotnet)
     {
-        var start = new ProcessStartInfo(command)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ChildProcess.Start(command, arguments);
+        start.WorkingDirectory = directory;
         var home = Path.Combine(scratch, "home");
         start.Environment["HOME"] = home;
         start.Environment["DOTNET_CLI_HOME"] = home;
@@ -105,29 +93,7 @@ public sealed class ProbeToolTests(ITestOutputHelper output)
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["DOTNET_EnableDiagnostics"] = "0";
         start.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(dotnet);
-
-        using var process = new Process { StartInfo = start };
-        process.Start();
-        using var pipes = process.ClosingPipes();
-        try
-        {
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-            {
-                throw new TimeoutException($"{command} {string.Join(' ', arguments)} did not end within 3 minutes");
-            }
-
-            return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
-        }
+        return ChildProcess.Run(start, TimeSpan.FromMinutes(3))
+            ?? throw new TimeoutException($"{command} {string.Join(' ', arguments)} did not end within 3 minutes");
     }
 }

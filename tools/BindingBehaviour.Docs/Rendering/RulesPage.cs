@@ -1,6 +1,5 @@
 using System.Text;
 using BindingBehaviour.Matrix;
-using BindingBehaviour.Native;
 
 namespace BindingBehaviour.Docs.Rendering;
 
@@ -225,29 +224,21 @@ internal static class RulesPage
         var exports = matrix.Of(Os.Linux, Layer.Native);
         var layout = MatrixLayout.For(Os.Linux, Layer.Native);
         var checks = new List<SelftestCheck>();
-        foreach (var row in KernelSelftestTable.Rows)
+        foreach (var check in KernelSelftestTable.Cases)
         {
-            foreach (var (test, options) in KernelSelftestTable.Tests)
-            {
-                var (first, second) = KernelSelftestTable.Sockets(row, options);
-                var cell = layout.Find(Config(first), Config(second));
-                checks.Add(new SelftestCheck(
-                    row,
-                    test,
-                    KernelSelftestTable.Expected(row, options).Code,
-                    LinuxBindModel.Instance.Predict(first, second).Code,
-                    cell is { } c
-                        ? [.. exports.Select(e => (e.RunName, Outcome: e.OutcomeOf(c))).Where(x => x.Outcome is not null).Select(x => (x.RunName, x.Outcome!))]
-                        : []));
-            }
+            var cell = layout.Find(check.Cell.A, check.Cell.B);
+            checks.Add(new SelftestCheck(
+                check.Row,
+                check.Test,
+                check.Expected.Code,
+                LinuxBindModel.Instance.Predict(check.First, check.Second).Code,
+                cell is { } c
+                    ? [.. exports.Select(e => (e.RunName, Outcome: e.OutcomeOf(c))).Where(x => x.Outcome is not null).Select(x => (x.RunName, x.Outcome!))]
+                    : []));
         }
 
         return checks;
     }
-
-    /// <summary>A selftest socket as a configuration of the Linux native matrix: TCP, bound, the same address and options.</summary>
-    private static MatrixConfig Config(SocketSpec socket) =>
-        new(Transport.Tcp, MatrixAddress.All.Single(a => a.Address.Equals(socket.Address)), (int)socket.Options, socket.Listen);
 
     private static string SelftestCounts(List<SelftestCheck> checks)
     {

@@ -6,8 +6,7 @@ namespace BindingBehaviour.Docs.Rendering;
 /// <summary>docs/topics/NN-id.md: a topic's question, then every claim with its C#, expectations, sources and observations.</summary>
 internal static class TopicPage
 {
-    public static string PathOf(Topic topic) =>
-        $"topics/{topic.Order.ToString("D2", CultureInfo.InvariantCulture)}-{topic.Id}.md";
+    public static string PathOf(Topic topic) => topic.PagePath;
 
     /// <summary>A link target to a claim, from the docs root.</summary>
     public static string LinkFromRoot(ClaimDefinition claim) =>

@@ -46,7 +46,7 @@ public sealed class KernelTableHolderOptions : IHolderOptionsReader
 
     /// <summary>The matrix's option words for an entry: REUSEADDR (sk_reuse), REUSEPORT (sk_reuseport), V6ONLY (sk_ipv6only, IPv6 only).</summary>
     public static NativeOptions Options(KernelSocket socket) =>
-        (socket.Reuse != 0 ? NativeOptions.ReuseAddr : NativeOptions.None)
+        (socket.Reuse != 0 ? NativeOptions.ReuseAddress : NativeOptions.None)
         | (socket.ReusePort != 0 ? NativeOptions.ReusePort : NativeOptions.None)
         | (socket.Family == AddressFamily.InterNetworkV6 && socket.V6Only ? NativeOptions.V6Only : NativeOptions.None);
 }

@@ -131,7 +131,7 @@ public static class ProbeDoctor
     /// </summary>
     private static string Assumptions(BindModel model, SocketSpec socket, SocketSpec spec, bool conflicts, HeldSocket held)
     {
-        var toggles = new[] { NativeOptions.ReuseAddr, NativeOptions.ReusePort, NativeOptions.ExclusiveAddrUse, NativeOptions.V6Only }
+        var toggles = new[] { NativeOptions.ReuseAddress, NativeOptions.ReusePort, NativeOptions.ExclusiveAddressUse, NativeOptions.V6Only }
             .Where(o => (model.Supported & o) != 0 && (o != NativeOptions.V6Only || spec.IsIPv6)).ToArray();
         var flips = new List<NativeOptions>();
         for (var subset = 1; subset < 1 << toggles.Length; subset++)
@@ -188,7 +188,7 @@ public static class ProbeDoctor
 
         if (layer == Layer.Native)
         {
-            Option((int)NativeOptions.ReuseAddr, NativeOptions.ReuseAddr, "SO_REUSEADDR", DoctorDocs.ReuseAddr);
+            Option((int)NativeOptions.ReuseAddress, NativeOptions.ReuseAddress, "SO_REUSEADDR", DoctorDocs.ReuseAddress);
             Option((int)NativeOptions.ReusePort, NativeOptions.ReusePort, "SO_REUSEPORT", DoctorDocs.ReusePort);
             if (socket.Family == AddressFamily.InterNetworkV6 && (socket.Options & (int)NativeOptions.V6Only) == 0)
             {
@@ -197,7 +197,7 @@ public static class ProbeDoctor
         }
         else
         {
-            Option((int)ManagedOptions.ReuseAddress, NativeOptions.ReuseAddr, "ReuseAddress (as .NET sets it)", DoctorDocs.ReuseAddr);
+            Option((int)ManagedOptions.ReuseAddress, NativeOptions.ReuseAddress, "ReuseAddress (as .NET sets it)", DoctorDocs.ReuseAddress);
             if ((socket.Options & (int)ManagedOptions.DualMode) != 0)
             {
                 tried.Add(("without +dualmode (IPv6 only)", socket with { Options = socket.Options & ~(int)ManagedOptions.DualMode }, Same, DoctorDocs.V6Only));

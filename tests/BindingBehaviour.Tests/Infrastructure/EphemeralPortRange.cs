@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using BindingBehaviour.Results;
 
-namespace BindingBehaviour;
+namespace BindingBehaviour.Tests.Infrastructure;
 
 /// <summary>
 /// The range a port-0 bind draws from, read from the OS: net.ipv4.ip_local_port_range on Linux,

@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace BindingBehaviour;
+namespace BindingBehaviour.Tests.Infrastructure;
 
 /// <summary>
 /// Sends real traffic over loopback to a port that several sockets share, and tells which of them got it.
@@ -38,7 +37,7 @@ public static class LoadSpread
             }
 
             var buffer = new byte[16];
-            return Describe(Drain(receivers, count, r => r.Receive(buffer)), count);
+            return Describe(Arrivals.Take(receivers, count, Patience, i => receivers[i].Receive(buffer)), count);
         }
         finally
         {
@@ -59,7 +58,7 @@ public static class LoadSpread
                 client.Connect(target);
             }
 
-            return Describe(Drain(listeners, count, l => sockets.Add(l.Accept())), count);
+            return Describe(Arrivals.Take(listeners, count, Patience, i => sockets.Add(listeners[i].Accept())), count);
         }
         finally
         {
@@ -70,33 +69,6 @@ public static class LoadSpread
                 socket.Dispose();
             }
         }
-    }
-
-    /// <summary>Takes from every socket that is ready until <paramref name="expected"/> were taken in all or the patience ran out; returns how many each gave.</summary>
-    private static int[] Drain(IReadOnlyList<Socket> sockets, int expected, Action<Socket> take)
-    {
-        var counts = new int[sockets.Count];
-        var clock = Stopwatch.StartNew();
-        while (counts.Sum() < expected && clock.Elapsed < Patience)
-        {
-            var any = false;
-            for (var i = 0; i < sockets.Count; i++)
-            {
-                while (sockets[i].Poll(0, SelectMode.SelectRead))
-                {
-                    take(sockets[i]);
-                    counts[i]++;
-                    any = true;
-                }
-            }
-
-            if (!any)
-            {
-                Thread.Sleep(2);
-            }
-        }
-
-        return counts;
     }
 
     private static (string Value, string Detail) Describe(int[] counts, int sent)
