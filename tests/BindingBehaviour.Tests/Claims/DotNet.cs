@@ -166,7 +166,8 @@ public sealed class Dotnet_exclusiveaddressuse_inverts_reuse(ITestOutputHelper o
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         string ReuseAddress() => $"ReuseAddress={socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress)}";
         string Kernel() =>
-            $"SO_REUSEADDR {RawOption.Read(socket, NativeOption.ReuseAddress)}, SO_REUSEPORT {RawOption.Read(socket, NativeOption.ReusePort)}";
+            $"SO_REUSEADDR {RawOption.Read(socket, NativeOption.ReuseAddress)}, "
+            + $"SO_REUSEPORT {RawOption.Read(socket, NativeOption.ReusePort)}";
 
         var fresh = $"ExclusiveAddressUse={socket.ExclusiveAddressUse}, {ReuseAddress()}";
         socket.ExclusiveAddressUse = false;

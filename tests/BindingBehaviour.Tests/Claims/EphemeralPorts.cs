@@ -410,7 +410,9 @@ internal static class Ephemeral
 
     /// <summary>"unbound" for a socket without a port, else its address and "ephemeral" when the port is in the OS's range.</summary>
     public static string Describe(EndPoint? endPoint) => endPoint is IPEndPoint { Port: not 0 } bound
-        ? $"{bound.Address}:{(EphemeralPortRange.Read().Contains(bound.Port) ? "ephemeral" : bound.Port.ToString(CultureInfo.InvariantCulture))}"
+        ? $"{bound.Address}:{(EphemeralPortRange.Read().Contains(bound.Port)
+            ? "ephemeral"
+            : bound.Port.ToString(CultureInfo.InvariantCulture))}"
         : "unbound";
 
     public static string Parity(IReadOnlyList<int> ports) =>

@@ -171,7 +171,10 @@ public sealed class Kernel_tables_hold_reuse_flags(ITestOutputHelper output) : C
         using var udpReuse = NativeListening(Transport.Udp, reuseAddress: true);
 
         Observe(session.Read(),
-            ("tcp", tcp.LocalPort), ("tcp SO_REUSEADDR", tcpReuse.LocalPort), ("udp", udp.LocalPort), ("udp SO_REUSEADDR", udpReuse.LocalPort));
+            ("tcp", tcp.LocalPort),
+            ("tcp SO_REUSEADDR", tcpReuse.LocalPort),
+            ("udp", udp.LocalPort),
+            ("udp SO_REUSEADDR", udpReuse.LocalPort));
     }
 
     [ClaimFact(Layer.Managed)]

@@ -330,7 +330,8 @@ public sealed class Reuseport_spreads_udp_datagrams(ITestOutputHelper output) : 
         second.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         second.Client.Bind(first.Client.LocalEndPoint!);
 
-        var (spread, detail) = LoadSpread.Datagrams([first.Client, second.Client], (IPEndPoint)first.Client.LocalEndPoint!, Datagrams, fromOneSourcePort: false);
+        var shared = (IPEndPoint)first.Client.LocalEndPoint!;
+        var (spread, detail) = LoadSpread.Datagrams([first.Client, second.Client], shared, Datagrams, fromOneSourcePort: false);
         ObserveValue(spread, detail);
     }
 }
@@ -381,7 +382,8 @@ public sealed class Reuseport_flow_sticks(ITestOutputHelper output) : ClaimTest(
         second.Client.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         second.Client.Bind(first.Client.LocalEndPoint!);
 
-        var (spread, detail) = LoadSpread.Datagrams([first.Client, second.Client], (IPEndPoint)first.Client.LocalEndPoint!, Datagrams, fromOneSourcePort: true);
+        var shared = (IPEndPoint)first.Client.LocalEndPoint!;
+        var (spread, detail) = LoadSpread.Datagrams([first.Client, second.Client], shared, Datagrams, fromOneSourcePort: true);
         ObserveValue(spread, detail);
     }
 }

@@ -121,7 +121,9 @@ public sealed class Udp_most_specific_address_wins(ITestOutputHelper output) : C
             return value;
         }
 
-        ObserveValue($"wildcard bound first: {Receiver(IPAddress.Any, IPAddress.Loopback)}; 127.0.0.1 bound first: {Receiver(IPAddress.Loopback, IPAddress.Any)}");
+        var wildcardFirst = Receiver(IPAddress.Any, IPAddress.Loopback);
+        var specificFirst = Receiver(IPAddress.Loopback, IPAddress.Any);
+        ObserveValue($"wildcard bound first: {wildcardFirst}; 127.0.0.1 bound first: {specificFirst}");
     }
 }
 
@@ -371,7 +373,10 @@ public sealed class Broadcast_reaches_every_socket(ITestOutputHelper output) : C
 /// <summary>How the who-receives claims count what arrived and put it into words.</summary>
 internal static class Deliveries
 {
-    /// <summary>Sends datagrams from new ports to the port two sharers hold, and says which one got everything, or that both got some.</summary>
+    /// <summary>
+    /// Sends datagrams from new ports to the port two sharers hold, and says which one got everything, or that both got
+    /// some.
+    /// </summary>
     public static (string Value, string Detail) Unicast(Socket first, Socket second, int sent)
     {
         Datagrams.SendFromNewPorts((IPEndPoint)first.LocalEndPoint!, sent);
@@ -386,7 +391,10 @@ internal static class Deliveries
         return (value, Datagrams.Counts(got, "first", "second"));
     }
 
-    /// <summary>Sends 20 datagrams to 127.0.0.1 on the port two sockets share (one on 127.0.0.1, one on 0.0.0.0) and says which got them.</summary>
+    /// <summary>
+    /// Sends 20 datagrams to 127.0.0.1 on the port two sockets share (one on 127.0.0.1, one on 0.0.0.0) and says which
+    /// got them.
+    /// </summary>
     public static string Specific(Socket a, Socket b)
     {
         var shared = (IPEndPoint)a.LocalEndPoint!;
@@ -397,7 +405,10 @@ internal static class Deliveries
         return loopback == 20 && wildcard == 0 ? "127.0.0.1 got all 20" : $"127.0.0.1 got {loopback}, 0.0.0.0 got {wildcard}";
     }
 
-    /// <summary>Sends 10 datagrams from the connected socket's peer and 10 from other ports, and says whether each socket got exactly its own.</summary>
+    /// <summary>
+    /// Sends 10 datagrams from the connected socket's peer and 10 from other ports, and says whether each socket got
+    /// exactly its own.
+    /// </summary>
     public static (string Value, string Detail) ConnectedAndNot(Socket peer, Socket connected, Socket unconnected)
     {
         var target = (IPEndPoint)connected.LocalEndPoint!;
@@ -405,16 +416,22 @@ internal static class Deliveries
         Datagrams.SendFromNewPorts(target, 10);
         var got = Datagrams.Receive([connected, unconnected], 20);
         var fromPeer = got.Select(g => g.Count(from => from.Equals(peer.LocalEndPoint))).ToArray();
-        var detail = $"connected got {got[0].Count} ({fromPeer[0]} from its peer), unconnected got {got[1].Count} ({fromPeer[1]} from the peer)";
+        var detail = $"connected got {got[0].Count} ({fromPeer[0]} from its peer), "
+            + $"unconnected got {got[1].Count} ({fromPeer[1]} from the peer)";
         var own = got[0].Count == 10 && fromPeer[0] == 10 && got[1].Count == 10 && fromPeer[1] == 0;
         return (own ? "each got its own 10" : "mixed", detail);
     }
 
-    /// <summary>For multicast and broadcast, once <paramref name="sent"/> datagrams are on their way: whether every socket got every one.</summary>
+    /// <summary>
+    /// For multicast and broadcast, once <paramref name="sent"/> datagrams are on their way: whether every socket got
+    /// every one.
+    /// </summary>
     public static string Each(IReadOnlyList<Socket> receivers, int sent)
     {
         var got = Datagrams.Receive(receivers, receivers.Count * sent);
-        return got.All(g => g.Count == sent) ? $"each socket got {sent}" : string.Join(", ", got.Select((g, i) => $"socket {i + 1} got {g.Count}"));
+        return got.All(g => g.Count == sent)
+            ? $"each socket got {sent}"
+            : string.Join(", ", got.Select((g, i) => $"socket {i + 1} got {g.Count}"));
     }
 }
 
@@ -427,10 +444,14 @@ internal static class LoopbackMulticast
     /// <summary>An organisation-local group (RFC 2365), used on loopback only.</summary>
     public static readonly IPAddress Group = IPAddress.Parse("239.255.66.99");
 
-    private static readonly Lazy<string?> Missing = new(() => LoopbackDelivery.Missing("no multicast route on loopback", Group, Sender, "did not loop back",
-        receiver => receiver.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback))));
+    private static readonly Lazy<string?> Missing = new(() => LoopbackDelivery.Missing(
+        "no multicast route on loopback", Group, Sender, "did not loop back", Join));
 
     public static string? MissingCapability => Missing.Value;
+
+    /// <summary>Joins the group on the loopback interface.</summary>
+    public static void Join(Socket receiver) =>
+        receiver.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback));
 
     public static Socket Sender()
     {
@@ -448,7 +469,8 @@ internal static class LoopbackBroadcast
 {
     public static readonly IPAddress Address = IPAddress.Parse("127.255.255.255");
 
-    private static readonly Lazy<string?> Missing = new(() => LoopbackDelivery.Missing("no broadcast on loopback", Address, Sender, "did not arrive"));
+    private static readonly Lazy<string?> Missing = new(() =>
+        LoopbackDelivery.Missing("no broadcast on loopback", Address, Sender, "did not arrive"));
 
     public static string? MissingCapability => Missing.Value;
 
@@ -460,14 +482,17 @@ internal static class LoopbackBroadcast
     }
 }
 
-/// <summary>The check behind <see cref="LoopbackMulticast"/> and <see cref="LoopbackBroadcast"/>: does one datagram really arrive?</summary>
+/// <summary>
+/// The check behind <see cref="LoopbackMulticast"/> and <see cref="LoopbackBroadcast"/>: does one datagram really arrive?
+/// </summary>
 internal static class LoopbackDelivery
 {
     /// <summary>
     /// Sends one datagram from a new sender to <paramref name="address"/> on the port of a receiver bound to 0.0.0.0
     /// (and <paramref name="prepared"/>); null when it arrived, otherwise why the claims must skip.
     /// </summary>
-    public static string? Missing(string reason, IPAddress address, Func<Socket> newSender, string notArrived, Action<Socket>? prepared = null)
+    public static string? Missing(
+        string reason, IPAddress address, Func<Socket> newSender, string notArrived, Action<Socket>? prepared = null)
     {
         try
         {
