@@ -7,7 +7,7 @@ namespace BindingBehaviour.Matrix;
 /// <summary>
 /// Windows, from Microsoft's documentation: "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (MicrosoftDocs/win32
 /// desktop-src/WinSock/using-so-reuseaddr-and-so-exclusiveaddruse.md), the Server 2003-and-later table for two sockets of
-/// the same user (re-typed as data below, as in claims-catalog C22), and "Dual-Stack Sockets for IPv6 Winsock Applications"
+/// the same user (re-typed as data below), and "Dual-Stack Sockets for IPv6 Winsock Applications"
 /// for IPv6, corrected where Wine's conformance test (which runs on real Windows) asserts otherwise. Not yet observed
 /// by our own run: the Windows CI run settles it.
 /// </summary>

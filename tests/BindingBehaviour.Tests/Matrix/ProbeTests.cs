@@ -204,13 +204,14 @@ public sealed class ProbeTests
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The listen-time check is Linux's (inet_csk_listen_start); BSD and Windows answer differently.");
 
-        // claims-catalog C09: SO_REUSEADDR on both lets both bind while neither listens; the second listen is refused.
+        // Linux net/ipv4/inet_connection_sock.c: SO_REUSEADDR on both lets both bind while neither listens, and
+        // inet_csk_listen_start() checks the port again, so the second listen is refused.
         var native = ProbeRunner.Run((ProbeSequenceCommand)ProbeArguments.Parse(
             Split("tcp 127.0.0.1:0 +reuseaddr, tcp 127.0.0.1:same +reuseaddr, listen 1, listen 2")));
         native.Steps.Select(s => s.ObservedCode).Should().Equal("ok", "ok", "ok", "listen:AddressAlreadyInUse");
         native.AgreesWithModel.Should().BeTrue();
 
-        // claims-catalog C38: the same in plain .NET, which sets SO_REUSEADDR before every TCP bind.
+        // The same in plain .NET, which sets SO_REUSEADDR before every TCP bind on Unix (dotnet/runtime pal_networking.c).
         var managed = ProbeRunner.Run((ProbeSequenceCommand)ProbeArguments.Parse(
             Split("--layer managed tcp 127.0.0.1:0, tcp 127.0.0.1:same, listen 1, listen 2")));
         managed.Steps.Select(s => s.ObservedCode).Should().Equal("ok", "ok", "ok", "listen:AddressAlreadyInUse");
