@@ -6,21 +6,13 @@ namespace BindingBehaviour.Evidence;
 public static partial class Attestations
 {
     /// <summary>Reads and validates an attestations file; any problem is one <see cref="ResultsFormatException"/> naming the file.</summary>
-    public static AttestationsFile Read(string path)
-    {
-        var file = ResultsJson.Deserialize<AttestationsFile>(ResultsJson.ReadText(path), path);
-        Validate(file, path);
-        return file;
-    }
+    public static AttestationsFile Read(string path) => ResultsJson.Read<AttestationsFile>(path, Validate);
 
     public static void Validate(AttestationsFile file, string name)
     {
         void Fail(string what) => throw new ResultsFormatException($"{name}: {what}");
 
-        if (file.Schema != AttestationsFile.SchemaId || file.SchemaVersion != AttestationsFile.CurrentVersion)
-        {
-            Fail($"not an attestations file of schema \"{AttestationsFile.SchemaId}\" version {AttestationsFile.CurrentVersion}.");
-        }
+        ResultsJson.RequireSchema(name, "an attestations file", (file.Schema, file.SchemaVersion), (AttestationsFile.SchemaId, AttestationsFile.CurrentVersion));
 
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in file.Attestations)

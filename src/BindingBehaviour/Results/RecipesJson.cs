@@ -10,21 +10,13 @@ public static partial class RecipesJson
             [.. recipes.OrderBy(r => r.Id, StringComparer.Ordinal)]));
 
     /// <summary>Reads and validates a recipes file; any problem is one <see cref="ResultsFormatException"/> naming the file.</summary>
-    public static RecipesFile Read(string path)
-    {
-        var file = ResultsJson.Deserialize<RecipesFile>(ResultsJson.ReadText(path), path);
-        Validate(file, path);
-        return file;
-    }
+    public static RecipesFile Read(string path) => ResultsJson.Read<RecipesFile>(path, Validate);
 
     public static void Validate(RecipesFile file, string name)
     {
         void Fail(string what) => throw new ResultsFormatException($"{name}: {what}");
 
-        if (file.Schema != RecipesFile.SchemaId || file.SchemaVersion != RecipesFile.CurrentVersion)
-        {
-            Fail($"is not a recipes file of schema {RecipesFile.SchemaId} version {RecipesFile.CurrentVersion} (it says {file.Schema} version {file.SchemaVersion}).");
-        }
+        ResultsJson.RequireSchema(name, "a recipes file", (file.Schema, file.SchemaVersion), (RecipesFile.SchemaId, RecipesFile.CurrentVersion));
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var recipe in file.Recipes)

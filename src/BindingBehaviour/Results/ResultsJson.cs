@@ -246,6 +246,27 @@ public static class ResultsJson
     // ---- shared -----------------------------------------------------------------------------------------------------
 
     /// <summary>A file's text; a file that cannot be read is one <see cref="ResultsFormatException"/> naming it.</summary>
+    /// <summary>
+    /// Reads a file of the record <typeparamref name="T"/> strictly: any problem (unreadable, not JSON, not the record,
+    /// not what <paramref name="validate"/> accepts) is one <see cref="ResultsFormatException"/> naming the file.
+    /// </summary>
+    public static T Read<T>(string path, Action<T, string> validate) where T : class
+    {
+        var file = Deserialize<T>(ReadText(path), path);
+        validate(file, path);
+        return file;
+    }
+
+    /// <summary>Refuses a file whose schema or version is not the one this build writes.</summary>
+    public static void RequireSchema(string name, string kind, (string Id, int Version) found, (string Id, int Version) expected)
+    {
+        if (found != expected)
+        {
+            throw new ResultsFormatException(
+                $"{name}: is not {kind} of schema \"{expected.Id}\" version {expected.Version} (it says \"{found.Id}\" version {found.Version}).");
+        }
+    }
+
     public static string ReadText(string path)
     {
         try
