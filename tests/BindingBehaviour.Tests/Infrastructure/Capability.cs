@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using BindingBehaviour.KernelTables;
 using BindingBehaviour.Matrix;
 using BindingBehaviour.Native;
-using BindingBehaviour.Tests.Claims;
 
 namespace BindingBehaviour.Tests.Infrastructure;
 
