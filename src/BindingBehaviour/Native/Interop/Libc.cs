@@ -14,9 +14,10 @@ namespace BindingBehaviour.Native;
 /// https://github.com/dotnet/runtime/blob/main/src/coreclr/vm/jithelpers.cpp preserves the last error).
 /// <c>SetLastError = true</c> would instead clear errno before every call and save it after every call, three calls
 /// into the runtime around each system call.</item>
-/// <item>The calls that never wait (socket, setsockopt, bind, listen, getsockname; close, since no socket of this project
-/// sets SO_LINGER) skip the switch to preemptive GC mode and back (<see cref="SuppressGCTransitionAttribute"/>): a GC
-/// waits at most for one such system call. connect may wait, and fcntl and getsockopt are rare: they keep it.</item>
+/// <item>The calls that wait for no peer (socket, setsockopt, bind, listen, getsockname; close, since no socket of this
+/// project sets SO_LINGER) skip the switch to preemptive GC mode and back (<see cref="SuppressGCTransitionAttribute"/>):
+/// a GC waits at most for one such system call (for an AF_UNIX bind, the file system creating the socket's file).
+/// connect may wait for its peer, and fcntl and getsockopt are rare: they keep the transition.</item>
 /// </list>
 /// </summary>
 internal static unsafe partial class Libc
