@@ -13,14 +13,14 @@ namespace BindingBehaviour.Matrix;
 /// is success and that is refused as in use (or access denied) is run again with a fresh port, at most
 /// <see cref="Ports.Attempts"/> times in all; a cell predicted to fail is never retried.</para>
 /// <para>The native path allocates nothing per cell: both sockets are <see cref="NativeDescriptor"/> values, each end point
-/// is kept per address with only its port changed, refusals are cached, and outcomes are stored as
-/// <see cref="CellOutcome"/> values and formatted only at export.</para>
+/// is kept per address as its encoded sockaddr (<see cref="NativeEndPoint"/>) with only its port changed, refusals are
+/// cached, and outcomes are stored as <see cref="CellOutcome"/> values and formatted only at export.</para>
 /// </summary>
 public sealed class MatrixRunner
 {
     private readonly MatrixLayout _layout;
-    private readonly IPEndPoint[] _firstEndPoints;
-    private readonly IPEndPoint[] _secondEndPoints;
+    private readonly NativeEndPoint[] _firstEndPoints;
+    private readonly NativeEndPoint[] _secondEndPoints;
 
     public MatrixRunner(MatrixLayout layout)
     {
@@ -30,8 +30,8 @@ public sealed class MatrixRunner
         }
 
         _layout = layout;
-        _firstEndPoints = [.. MatrixAddress.All.Select(a => new IPEndPoint(a.Address, 0))];
-        _secondEndPoints = [.. MatrixAddress.All.Select(a => new IPEndPoint(a.Address, 0))];
+        _firstEndPoints = [.. MatrixAddress.All.Select(a => new NativeEndPoint(new IPEndPoint(a.Address, 0)))];
+        _secondEndPoints = [.. _firstEndPoints];
     }
 
     /// <summary>Runs the whole matrix of this OS and layer, skipping the cells this machine cannot bind.</summary>
@@ -51,12 +51,15 @@ public sealed class MatrixRunner
             predicted[i] = DotNetOptionMapping.Predict(model, _layout, cells[i]);
         }
 
+        // What the machine lacks is per address: asked once here, not twice per cell.
+        string?[] reasons = [.. MatrixAddress.All.Select(capabilities.Reason)];
+
         var clock = Stopwatch.StartNew();
         var scenarios = 0;
         for (var i = 0; i < cells.Count; i++)
         {
             var cell = cells[i];
-            if (capabilities.SkipReason(cell) is { } reason)
+            if ((reasons[cell.A.Address.Index] ?? reasons[cell.B.Address.Index]) is { } reason)
             {
                 skipped[i] = reason;
                 continue;
@@ -80,11 +83,11 @@ public sealed class MatrixRunner
     }
 
     /// <summary>One attempt at a cell, with a fresh port.</summary>
-    public CellOutcome RunCell(MatrixCell cell) =>
+    public CellOutcome RunCell(in MatrixCell cell) =>
         _layout.Layer == Layer.Native ? RunNative(cell) : RunManaged(cell);
 
     /// <summary>Both sockets through the native sequence, held as values: nothing here allocates.</summary>
-    private CellOutcome RunNative(MatrixCell cell)
+    private CellOutcome RunNative(in MatrixCell cell)
     {
         var a = cell.A;
         var outcome = NativeDescriptor.OpenBound(new NativeSetup(a.Transport, a.Native, a.Listening), _firstEndPoints[a.Address.Index], out var first);
@@ -93,18 +96,32 @@ public sealed class MatrixRunner
             return CellOutcome.From(outcome, first: true);
         }
 
-        using (first)
+        // A is closed in the try block, where the JIT calls libc directly; a finally block that closed it would do so through a
+        // marshalling stub (the JIT does not inline a P/Invoke in an exception handler). The finally closes it only when
+        // something threw before.
+        var closed = false;
+        try
         {
             var b = cell.B;
-            var endPoint = _secondEndPoints[b.Address.Index];
+            ref var endPoint = ref _secondEndPoints[b.Address.Index];
             endPoint.Port = first.LocalPort;
             outcome = NativeDescriptor.OpenBound(new NativeSetup(b.Transport, b.Native, b.Listening), endPoint, out var second);
             second.Dispose();
-            return CellOutcome.From(outcome);
+            first.Dispose();
+            closed = true;
         }
+        finally
+        {
+            if (!closed)
+            {
+                first.Dispose();
+            }
+        }
+
+        return CellOutcome.From(outcome);
     }
 
-    private static CellOutcome RunManaged(MatrixCell cell)
+    private static CellOutcome RunManaged(in MatrixCell cell)
     {
         var a = cell.A;
         var outcome = MatrixSockets.OpenManaged(a.Transport, new IPEndPoint(a.Address.Address, 0), a.Managed, a.Listening, out var first);

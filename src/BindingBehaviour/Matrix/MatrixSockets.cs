@@ -6,7 +6,7 @@ namespace BindingBehaviour.Matrix;
 
 /// <summary>
 /// How the matrix and the probe open one managed socket, so both run exactly the same calls; natively both run
-/// <see cref="NativeDescriptor.OpenBound"/>.
+/// <see cref="NativeDescriptor.OpenBound(in NativeSetup, in NativeEndPoint, out NativeDescriptor)"/>.
 /// </summary>
 public static class MatrixSockets
 {

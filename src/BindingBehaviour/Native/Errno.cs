@@ -56,7 +56,7 @@ public static class Errno
     /// <summary>strerror's text for an errno, asked once per number.</summary>
     public static string Message(int errno) => Messages.GetOrAdd(errno, Marshal.GetPInvokeErrorMessage);
 
-    /// <summary>The refusal at <paramref name="step"/> for the errno the last P/Invoke saved (SetLastError = true).</summary>
+    /// <summary>The refusal at <paramref name="step"/> for the errno the last failed call saved (<see cref="Libc"/> saves it).</summary>
     public static Outcome LastRefusal(Os os, Step step) => Refusal(os, step, Marshal.GetLastPInvokeError());
 
     /// <summary>The refusal at <paramref name="step"/> with an errno, its SocketError and strerror's text, cached.</summary>

@@ -8,20 +8,30 @@ namespace BindingBehaviour.Native;
 /// <summary>
 /// One native socket as a value: the descriptor (Linux, macOS: every call goes to libc) or, on Windows, where .NET adds
 /// no hidden option, the managed socket with raw options that stands for it. It holds the native layer's calls, and
-/// <see cref="OpenBound"/> is the one native sequence (open, options, bind, listen) that the matrix, the probe and the
-/// claims' <see cref="NativeSocket"/> all run. On Linux and macOS nothing here allocates, so the matrix's hot path
-/// allocates nothing. A copy names the same socket: exactly one owner disposes it.
+/// <see cref="OpenBound(in NativeSetup, in NativeEndPoint, out NativeDescriptor)"/> is the one native sequence (open,
+/// options, bind, listen) that the matrix, the probe and the claims' <see cref="NativeSocket"/> all run. On Linux and
+/// macOS nothing here allocates, so the matrix's hot path allocates nothing. A copy names the same socket: exactly one
+/// owner disposes it.
 /// </summary>
 public readonly unsafe struct NativeDescriptor : IDisposable
 {
     private const int SockStream = 1, SockDgram = 2, IpProtoTcp = 6, IpProtoUdp = 17;
-    private readonly Os _os;
+
+    /// <summary>
+    /// The OS of this process, as a static read-only value: optimized code reads it as a constant and drops the other OSes'
+    /// branches from the matrix's hot path.
+    /// </summary>
+    private static readonly Os Host = HostOs.Require();
+
+    /// <summary>This OS's (level, name) of every <see cref="NativeOption"/>, looked up once rather than at every setsockopt.</summary>
+    private static readonly (int Level, int Name)?[] HostOptions =
+        [.. Enum.GetValues<NativeOption>().Select(option => NativeNumbers.Option(Host, option))];
+
     private readonly int _fd;
     private readonly Socket? _socket;
 
-    private NativeDescriptor(Os os, int fd, Socket? socket)
+    private NativeDescriptor(int fd, Socket? socket)
     {
-        _os = os;
         _fd = fd;
         _socket = socket;
         IsOpen = true;
@@ -33,29 +43,28 @@ public readonly unsafe struct NativeDescriptor : IDisposable
     /// <summary>Opens a socket, or returns the refusal at <see cref="Step.Create"/> (no IPv6 on this machine, say).</summary>
     public static Outcome Open(Transport transport, AddressFamily family, out NativeDescriptor socket)
     {
-        var os = HostOs.Require();
         socket = default;
-        if (os == Os.Windows)
+        if (Host == Os.Windows)
         {
             var opened = ManagedCall.TryOpen(transport, family, out var managed);
             if (opened.Succeeded)
             {
-                socket = new NativeDescriptor(os, -1, managed);
+                socket = new NativeDescriptor(-1, managed);
             }
 
             return opened;
         }
 
-        var domain = family == AddressFamily.InterNetworkV6 ? NativeNumbers.AfInet6(os) : NativeNumbers.AfInet;
+        var domain = family == AddressFamily.InterNetworkV6 ? NativeNumbers.AfInet6(Host) : NativeNumbers.AfInet;
         var fd = transport == Transport.Tcp
-            ? Libc.SocketCloseOnExec(os, domain, SockStream, IpProtoTcp)
-            : Libc.SocketCloseOnExec(os, domain, SockDgram, IpProtoUdp);
+            ? Libc.SocketCloseOnExec(Host, domain, SockStream, IpProtoTcp)
+            : Libc.SocketCloseOnExec(Host, domain, SockDgram, IpProtoUdp);
         if (fd < 0)
         {
-            return Errno.LastRefusal(os, Step.Create);
+            return Errno.LastRefusal(Host, Step.Create);
         }
 
-        socket = new NativeDescriptor(os, fd, null);
+        socket = new NativeDescriptor(fd, null);
         return Outcome.Ok;
     }
 
@@ -64,15 +73,19 @@ public readonly unsafe struct NativeDescriptor : IDisposable
     /// <paramref name="endPoint"/> and listens when asked. On success the socket is returned open; on a refusal it is
     /// closed and the refusal (at create, setoption, bind or listen) is returned.
     /// </summary>
-    public static Outcome OpenBound(in NativeSetup setup, IPEndPoint endPoint, out NativeDescriptor socket)
+    public static Outcome OpenBound(in NativeSetup setup, IPEndPoint endPoint, out NativeDescriptor socket) =>
+        OpenBound(setup, new NativeEndPoint(endPoint), out socket);
+
+    /// <summary>The native sequence with an end point already encoded (the matrix binds the same addresses over and over).</summary>
+    public static Outcome OpenBound(in NativeSetup setup, in NativeEndPoint endPoint, out NativeDescriptor socket)
     {
-        var outcome = Open(setup.Transport, endPoint.AddressFamily, out socket);
+        var outcome = Open(setup.Transport, endPoint.Family, out socket);
         if (!outcome.Succeeded)
         {
             return outcome;
         }
 
-        outcome = socket.SetUp(setup, endPoint.AddressFamily == AddressFamily.InterNetworkV6);
+        outcome = socket.SetUp(setup, endPoint.Family == AddressFamily.InterNetworkV6);
         if (outcome.Succeeded)
         {
             outcome = socket.Bind(endPoint);
@@ -95,9 +108,9 @@ public readonly unsafe struct NativeDescriptor : IDisposable
     /// <summary>Sets an option to an integer value; an option this OS does not have is refused as OperationNotSupported.</summary>
     public Outcome Set(NativeOption option, int value = 1)
     {
-        if (NativeNumbers.Option(_os, option) is not var (level, name))
+        if (HostOptions[(int)option] is not var (level, name))
         {
-            return Outcome.Refused(Step.SetOption, SocketError.OperationNotSupported, 0, $"{_os} has no {option}");
+            return Missing(option);
         }
 
         if (_socket is { } socket)
@@ -105,13 +118,13 @@ public readonly unsafe struct NativeDescriptor : IDisposable
             return SetManaged(socket, level, name, value);
         }
 
-        return Libc.SetSockOpt(_fd, level, name, &value, sizeof(int)) == 0 ? Outcome.Ok : Errno.LastRefusal(_os, Step.SetOption);
+        return Libc.SetSockOpt(_fd, level, name, &value, sizeof(int)) == 0 ? Outcome.Ok : Errno.LastRefusal(Host, Step.SetOption);
     }
 
     /// <summary>Reads an option's integer value as the OS reports it, or null when the OS has no such option.</summary>
     public int? Get(NativeOption option)
     {
-        if (NativeNumbers.Option(_os, option) is not var (level, name))
+        if (HostOptions[(int)option] is not var (level, name))
         {
             return null;
         }
@@ -128,16 +141,20 @@ public readonly unsafe struct NativeDescriptor : IDisposable
         return Libc.GetSockOpt(_fd, level, name, &value, &length) == 0 ? value : null;
     }
 
-    public Outcome Bind(IPEndPoint endPoint)
+    public Outcome Bind(IPEndPoint endPoint) =>
+        _socket is { } socket ? BindManaged(socket, endPoint) : Bind(new NativeEndPoint(endPoint));
+
+    public Outcome Bind(in NativeEndPoint endPoint)
     {
         if (_socket is { } socket)
         {
-            return BindManaged(socket, endPoint);
+            return BindManaged(socket, endPoint.ToIPEndPoint());
         }
 
-        var buffer = stackalloc byte[SockAddr.MaxLength];
-        var length = SockAddr.Write(_os, endPoint, new Span<byte>(buffer, SockAddr.MaxLength));
-        return Libc.Bind(_fd, buffer, (uint)length) == 0 ? Outcome.Ok : Errno.LastRefusal(_os, Step.Bind);
+        fixed (byte* address = endPoint.Bytes)
+        {
+            return Libc.Bind(_fd, address, (uint)endPoint.Bytes.Length) == 0 ? Outcome.Ok : Errno.LastRefusal(Host, Step.Bind);
+        }
     }
 
     public Outcome Listen(int backlog = 16)
@@ -147,7 +164,7 @@ public readonly unsafe struct NativeDescriptor : IDisposable
             return ListenManaged(socket, backlog);
         }
 
-        return Libc.Listen(_fd, backlog) == 0 ? Outcome.Ok : Errno.LastRefusal(_os, Step.Listen);
+        return Libc.Listen(_fd, backlog) == 0 ? Outcome.Ok : Errno.LastRefusal(Host, Step.Listen);
     }
 
     public IPEndPoint LocalEndPoint
@@ -161,7 +178,7 @@ public readonly unsafe struct NativeDescriptor : IDisposable
 
             var buffer = stackalloc byte[SockAddr.MaxLength];
             GetSockName(buffer);
-            return SockAddr.Read(_os, new ReadOnlySpan<byte>(buffer, SockAddr.MaxLength));
+            return SockAddr.Read(Host, new ReadOnlySpan<byte>(buffer, SockAddr.MaxLength));
         }
     }
 
@@ -187,6 +204,7 @@ public readonly unsafe struct NativeDescriptor : IDisposable
     public Socket ToSocket() =>
         !IsOpen ? throw new ObjectDisposedException(nameof(NativeDescriptor))
         : _socket ?? new Socket(new SafeSocketHandle(_fd, ownsHandle: true));
+
 
     public void Dispose()
     {
@@ -243,14 +261,20 @@ public readonly unsafe struct NativeDescriptor : IDisposable
     /// </summary>
     private Outcome SetUp(in NativeSetup setup, bool ipv6)
     {
-        var options = (int)setup.Options;
         var outcome = Outcome.Ok;
-        for (var option = NativeOption.ReuseAddress; option < NativeOption.V6Only && outcome.Succeeded; option++)
+        if ((setup.Options & NativeOptions.ReuseAddr) != 0)
         {
-            if ((options & (1 << (int)option)) != 0)
-            {
-                outcome = Set(option);
-            }
+            outcome = Set(NativeOption.ReuseAddress);
+        }
+
+        if (outcome.Succeeded && (setup.Options & NativeOptions.ReusePort) != 0)
+        {
+            outcome = Set(NativeOption.ReusePort);
+        }
+
+        if (outcome.Succeeded && (setup.Options & NativeOptions.ExclusiveAddrUse) != 0)
+        {
+            outcome = Set(NativeOption.ExclusiveAddressUse);
         }
 
         if (outcome.Succeeded && ipv6 && !setup.LeaveV6OnlyDefault)
@@ -265,6 +289,9 @@ public readonly unsafe struct NativeDescriptor : IDisposable
 
         return outcome;
     }
+
+    private static Outcome Missing(NativeOption option) =>
+        Outcome.Refused(Step.SetOption, SocketError.OperationNotSupported, 0, $"{Host} has no {option}");
 
     // The managed calls (Windows) are methods of their own: a lambda's captures in the native methods would make the
     // compiler allocate their closure at every call, on Linux too.
@@ -283,7 +310,7 @@ public readonly unsafe struct NativeDescriptor : IDisposable
         uint length = SockAddr.MaxLength;
         if (Libc.GetSockName(_fd, buffer, &length) != 0)
         {
-            throw new InvalidOperationException($"getsockname failed: {Errno.LastRefusal(_os, Step.Bind)}");
+            throw new InvalidOperationException($"getsockname failed: {Errno.LastRefusal(Host, Step.Bind)}");
         }
     }
 }

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace BindingBehaviour.Native;
 
 /// <summary>
-/// Writes and reads sockaddr_in / sockaddr_in6. Linux starts with a two-byte family in host order; BSD and macOS
-/// start with a length byte and a one-byte family. The port is in network byte order everywhere.
+/// Writes and reads sockaddr_in / sockaddr_in6. Linux and Windows (ws2def.h, ws2ipdef.h) start with a two-byte family in
+/// host order, little-endian; BSD and macOS start with a length byte and a one-byte family. The port is in network byte
+/// order everywhere.
 /// </summary>
 internal static class SockAddr
 {
@@ -18,7 +19,7 @@ internal static class SockAddr
         var v6 = endPoint.AddressFamily == AddressFamily.InterNetworkV6;
         var length = v6 ? 28 : 16;
         var family = v6 ? NativeNumbers.AfInet6(os) : NativeNumbers.AfInet;
-        if (os == Os.Linux)
+        if (os != Os.OSX)
         {
             BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)family);
         }
@@ -44,7 +45,7 @@ internal static class SockAddr
 
     public static IPEndPoint Read(Os os, ReadOnlySpan<byte> buffer)
     {
-        int family = os == Os.Linux ? BinaryPrimitives.ReadUInt16LittleEndian(buffer) : buffer[1];
+        int family = os != Os.OSX ? BinaryPrimitives.ReadUInt16LittleEndian(buffer) : buffer[1];
         var port = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
         return family == NativeNumbers.AfInet
             ? new IPEndPoint(new IPAddress(buffer.Slice(4, 4)), port)
