@@ -262,7 +262,7 @@ public readonly unsafe struct NativeDescriptor : IDisposable
     private Outcome SetUp(in NativeSetup setup, bool ipv6)
     {
         var outcome = Outcome.Ok;
-        if ((setup.Options & NativeOptions.ReuseAddr) != 0)
+        if ((setup.Options & NativeOptions.ReuseAddress) != 0)
         {
             outcome = Set(NativeOption.ReuseAddress);
         }
@@ -272,7 +272,7 @@ public readonly unsafe struct NativeDescriptor : IDisposable
             outcome = Set(NativeOption.ReusePort);
         }
 
-        if (outcome.Succeeded && (setup.Options & NativeOptions.ExclusiveAddrUse) != 0)
+        if (outcome.Succeeded && (setup.Options & NativeOptions.ExclusiveAddressUse) != 0)
         {
             outcome = Set(NativeOption.ExclusiveAddressUse);
         }

@@ -19,7 +19,7 @@ internal static class SockAddr
         var v6 = endPoint.AddressFamily == AddressFamily.InterNetworkV6;
         var length = v6 ? 28 : 16;
         var family = v6 ? NativeNumbers.AfInet6(os) : NativeNumbers.AfInet;
-        if (os != Os.OSX)
+        if (os != Os.MacOS)
         {
             BinaryPrimitives.WriteUInt16LittleEndian(buffer, (ushort)family);
         }
@@ -45,7 +45,7 @@ internal static class SockAddr
 
     public static IPEndPoint Read(Os os, ReadOnlySpan<byte> buffer)
     {
-        int family = os != Os.OSX ? BinaryPrimitives.ReadUInt16LittleEndian(buffer) : buffer[1];
+        int family = os != Os.MacOS ? BinaryPrimitives.ReadUInt16LittleEndian(buffer) : buffer[1];
         var port = BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]);
         return family == NativeNumbers.AfInet
             ? new IPEndPoint(new IPAddress(buffer.Slice(4, 4)), port)
