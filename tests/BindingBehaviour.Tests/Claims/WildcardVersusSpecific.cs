@@ -186,7 +186,7 @@ public sealed class Tcp_loopback_then_wildcard(ITestOutputHelper output) : Claim
         + "option. macOS has no 127.0.0.2 unless it is added to lo0.")]
 public sealed class Two_loopback_addresses(ITestOutputHelper output) : ClaimTest(output)
 {
-    private static readonly IPAddress SecondLoopback = IPAddress.Parse("127.0.0.2");
+    private static readonly IPAddress SecondLoopback = Capabilities.SecondLoopback;
 
     [ClaimFact(Layer.Native)]
     [Expect(Os.Linux, "ok",
