@@ -10,12 +10,20 @@ namespace BindingBehaviour.Benchmarks;
 /// The native matrix against its syscall floor: the same 17,424 cells issued from C (floor_matrix.c, the same calls,
 /// order and arguments). The C file is a baseline kept outside the repository, beside it at ../shared/bench; this
 /// builds it with gcc -O2, then runs the C program and this program's own matrix passes (<see cref="Passes"/>, a child
-/// process) pinned to one core with taskset, alternating which goes first, for several rounds, and reports the ratio of
-/// the medians with the spread. The machine may be shared: the figures say how noisy it was, and they go into the
-/// README, never into a test.
+/// process) on one core, alternating which goes first, for several rounds, and reports the ratio of the medians with
+/// the spread. The C program is pinned with taskset; of the C# child only the thread that issues the cells is pinned
+/// (<see cref="CallingThread"/>), so the runtime's own threads do their work on another core. The machine may be shared:
+/// the figures say how noisy it was, and they go into the README, never into a test.
 /// </summary>
 public static partial class FloorComparison
 {
+    /// <summary>
+    /// Untimed passes before the timed ones, so that the hot path runs its optimized code when the clock starts (it is
+    /// promoted within the first pass). More than one costs about a second per round and keeps the first timed pass clear
+    /// of the hot path's own promotion.
+    /// </summary>
+    private const int WarmUpPasses = 3;
+
     /// <summary>Where the C baseline lives, relative to the repository root.</summary>
     public const string FloorSource = "../shared/bench/floor_matrix.c";
 
@@ -51,10 +59,10 @@ public static partial class FloorComparison
             return 1;
         }
 
-        // The C side discards its first pass as the C# side discards its warm-up pass (JIT compilation): both report
-        // steady passes only. One pass more is run on the C side for that.
+        // Both sides report steady passes only: the C# child runs its warm-up passes untimed (JIT compilation and
+        // tiering), and the C side runs one pass more and discards its first (cold caches).
         string[] floor = ["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture), binary, (passes + 1).ToString(CultureInfo.InvariantCulture)];
-        string[] managed = ["taskset", "-c", cpu.ToString(CultureInfo.InvariantCulture), .. Self(), "passes", passes.ToString(CultureInfo.InvariantCulture)];
+        string[] managed = [.. Self(), "passes", passes.ToString(CultureInfo.InvariantCulture), "--cpu", cpu.ToString(CultureInfo.InvariantCulture)];
         Console.WriteLine($"floor: {rounds} rounds on cpu {cpu}, {passes} timed passes of the native matrix per side and round, alternating which side goes first; load average before: {LoadAverage()}");
         var c = new List<double>();
         var cs = new List<double>();
@@ -90,13 +98,34 @@ public static partial class FloorComparison
     }
 
     /// <summary>
-    /// The child: one warm-up pass of the native matrix (JIT compilation), then <paramref name="args"/>[0] timed passes,
+    /// The child, with its issuing thread pinned to the cpu after --cpu (<see cref="CallingThread"/>):
+    /// <see cref="WarmUpPasses"/> untimed passes of the native matrix (JIT compilation and tiering), then <paramref name="args"/>[0] timed passes,
     /// each printed as floor_matrix prints its own, then the bytes allocated per scenario over a pass of the cells alone.
     /// </summary>
     public static int Passes(IReadOnlyList<string> args)
     {
         var passes = args.Count > 0 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 5;
-        MatrixRunner.Run(Layer.Native);
+        if (args.ToList().IndexOf("--cpu") is var at and >= 0)
+        {
+            if (at + 1 >= args.Count || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var cpu)
+                || cpu >= Environment.ProcessorCount)
+            {
+                Console.Error.WriteLine($"passes: --cpu takes a cpu number below {Environment.ProcessorCount}.");
+                return 2;
+            }
+
+            if (!CallingThread.PinTo(cpu, out var errno))
+            {
+                Console.Error.WriteLine($"passes: sched_setaffinity to cpu {cpu} was refused (errno {errno}).");
+                return 1;
+            }
+        }
+
+        for (var warmUp = 0; warmUp < WarmUpPasses; warmUp++)
+        {
+            MatrixRunner.Run(Layer.Native);
+        }
+
         for (var pass = 1; pass <= passes; pass++)
         {
             var run = MatrixRunner.Run(Layer.Native);
