@@ -118,4 +118,20 @@ public sealed class CatalogTests
             .Select(x => $"{x.Type.Name}.{x.Method.Name}");
         undeclared.Should().BeEmpty("a body that runs in Sandbox() declares it with [Sandbox], and a [Sandbox] is used by its body");
     }
+
+    /// <summary>The widest line a claim or recipe file may have: they are read like notebooks, on a page, in a diff.</summary>
+    private const int NotebookLineWidth = 140;
+
+    [Theory]
+    [InlineData("Claims")]
+    [InlineData("Recipes")]
+    public void Notebook_files_fit_on_a_page(string folder)
+    {
+        var directory = Path.Combine(Repository.Root, "tests", "BindingBehaviour.Tests", folder);
+        var wide = Directory.GetFiles(directory, "*.cs")
+            .SelectMany(file => File.ReadLines(file).Select((line, index) => (file, line, number: index + 1)))
+            .Where(x => x.line.Length > NotebookLineWidth)
+            .Select(x => $"{Repository.Relative(x.file)}:{x.number} ({x.line.Length} columns)");
+        wide.Should().BeEmpty($"a line of a {folder} file fits in {NotebookLineWidth} columns; wrap [Expect] and step texts with +");
+    }
 }

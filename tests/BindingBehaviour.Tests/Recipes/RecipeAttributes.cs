@@ -7,7 +7,8 @@ namespace BindingBehaviour.Tests.Recipes;
 /// this file the way claim bodies are, so the page shows the very code that compiles and that RecipeTests run.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class RecipeAttribute(string id, int order, string title, string task, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+public sealed class RecipeAttribute(
+    string id, int order, string title, string task, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     : Attribute
 {
     public string Id { get; } = id;

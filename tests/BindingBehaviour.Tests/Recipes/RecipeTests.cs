@@ -24,7 +24,8 @@ public sealed class RecipeTests
             return;
         }
 
-        if (Environment.GetEnvironmentVariable(Snapshot.AcceptVariable) == "1" && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
+        if (Environment.GetEnvironmentVariable(Snapshot.AcceptVariable) == "1"
+            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, expected, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
@@ -32,7 +33,8 @@ public sealed class RecipeTests
         }
 
         committed.Should().Be(expected,
-            $"{Repository.Relative(path)} must be what the recipes in tests/BindingBehaviour.Tests/Recipes/ say; rewrite it with: {RecipesFile.RewriteCommand}");
+            $"{Repository.Relative(path)} must be what the recipes in tests/BindingBehaviour.Tests/Recipes/ say; "
+                + $"rewrite it with: {RecipesFile.RewriteCommand}");
     }
 
     [Fact]
@@ -49,7 +51,8 @@ public sealed class RecipeTests
                     .And.OnlyContain(id => claims.Contains(id), $"step {number} of {recipe.Id} names only claims that exist");
             }
 
-            recipe.Code.Should().NotContain("Infrastructure").And.NotContain("NativeSocket", $"{recipe.Id} is plain .NET a reader can copy");
+            recipe.Code.Should().NotContain("Infrastructure")
+                .And.NotContain("NativeSocket", $"{recipe.Id} is plain .NET a reader can copy");
         }
     }
 
@@ -176,7 +179,9 @@ public sealed class RecipeTests
         {
             var port = ((IPEndPoint)listener!.LocalEndPoint!).Port;
             listener.DualMode.Should().BeTrue();
-            foreach (var (family, address) in new[] { (AddressFamily.InterNetwork, IPAddress.Loopback), (AddressFamily.InterNetworkV6, IPAddress.IPv6Loopback) })
+            (AddressFamily Family, IPAddress Address)[] clients =
+                [(AddressFamily.InterNetwork, IPAddress.Loopback), (AddressFamily.InterNetworkV6, IPAddress.IPv6Loopback)];
+            foreach (var (family, address) in clients)
             {
                 using var client = new Socket(family, SocketType.Stream, ProtocolType.Tcp);
                 client.Connect(new IPEndPoint(address, port));
@@ -227,7 +232,10 @@ public sealed class RecipeTests
         }
     }
 
-    /// <summary>A TCP listener and a UDP socket on one loopback port: the UDP socket takes port 0, the listener its number (retried while taken).</summary>
+    /// <summary>
+    /// A TCP listener and a UDP socket on one loopback port: the UDP socket takes port 0, the listener its number
+    /// (retried while taken).
+    /// </summary>
     private static (Socket? Listener, Socket? Udp) TcpAndUdpOnOnePort()
     {
         for (var attempt = 0; attempt < Ports.Attempts; attempt++)
