@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -191,18 +190,8 @@ public static partial class FloorComparison
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 
-    private static (int Code, string Stdout, string Stderr) Execute(IReadOnlyList<string> command)
-    {
-        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in command.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout, stderr.GetAwaiter().GetResult());
-    }
+    /// <summary>A side's run, or gcc's; a child that has not ended after ten minutes is killed and reported as code -1.</summary>
+    private static (int Code, string Stdout, string Stderr) Execute(IReadOnlyList<string> command) =>
+        ChildProcess.Run(ChildProcess.Start(command[0], command.Skip(1)), TimeSpan.FromMinutes(10))
+            ?? (-1, "", $"{command[0]} did not end within 10 minutes");
 }

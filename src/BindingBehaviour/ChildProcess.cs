@@ -35,11 +35,17 @@ public static class ChildProcess
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
+            process.KillIfRunning();
+        }
+    }
+
+    /// <summary>Kills a child that has not ended, with its own children, and waits for it: no run leaves one behind.</summary>
+    public static void KillIfRunning(this Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
         }
     }
 

@@ -312,11 +312,7 @@ public sealed record LinuxSandbox
         }
         finally
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit();
-            }
+            process.KillIfRunning();
         }
     }
 }
