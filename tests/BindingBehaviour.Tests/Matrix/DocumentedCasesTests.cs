@@ -75,16 +75,10 @@ public sealed class DocumentedCasesTests
     {
         var words = text.Split(' ');
         var options = NativeOptions.None;
-        foreach (var word in words.Skip(2))
+        foreach (var word in words.Skip(2).Where(w => w.StartsWith('+')))
         {
-            options |= word switch
-            {
-                "+reuseaddr" => NativeOptions.ReuseAddress,
-                "+reuseport" => NativeOptions.ReusePort,
-                "+exclusiveaddruse" => NativeOptions.ExclusiveAddressUse,
-                "+v6only" => NativeOptions.V6Only,
-                _ => NativeOptions.None,
-            };
+            options |= (NativeOptions)(MatrixWords.ParseOptionToken(Layer.Native, word)
+                ?? throw new FormatException($"\"{word}\" in \"{text}\" is not a native option token"));
         }
 
         return new SocketSpec(words[0] == "tcp" ? Transport.Tcp : Transport.Udp, IPAddress.Parse(words[1].Trim('[', ']')), options, words.Contains("listen"));
