@@ -28,11 +28,22 @@ public static partial class FloorComparison
 
     public static int Run(IReadOnlyList<string> args)
     {
-        var rounds = Option(args, "--rounds", 6);
-        var passes = Option(args, "--passes", 5);
-        var cpu = Option(args, "--cpu", Environment.ProcessorCount - 1);
+        int rounds, passes, cpu;
+        string? given;
+        try
+        {
+            rounds = Number(args, "--rounds", 6, first: 1);
+            passes = Number(args, "--passes", 5, first: 1);
+            cpu = Number(args, "--cpu", Environment.ProcessorCount - 1, first: 0, last: Environment.ProcessorCount - 1);
+            given = ValueOf(args, "--source");
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"floor: {e.Message}");
+            return 2;
+        }
+
         var root = RepositoryRoot();
-        var given = args.ToList().IndexOf("--source") is var at and >= 0 && at + 1 < args.Count ? args[at + 1] : null;
         var source = Path.GetFullPath(given ?? Path.Combine(root, FloorSource));
         if (!File.Exists(source))
         {
@@ -97,25 +108,30 @@ public static partial class FloorComparison
     }
 
     /// <summary>
-    /// The child, with its issuing thread pinned to the cpu after --cpu (<see cref="CallingThread"/>):
-    /// <see cref="WarmUpPasses"/> untimed passes of the native matrix (JIT compilation and tiering), then <paramref name="args"/>[0] timed passes,
+    /// The child, <c>passes N [--cpu C]</c>, with its issuing thread pinned to cpu C (<see cref="CallingThread"/>):
+    /// <see cref="WarmUpPasses"/> untimed passes of the native matrix (JIT compilation and tiering), then N timed passes,
     /// each printed as floor_matrix prints its own, then the bytes allocated per scenario over a pass of the cells alone.
     /// </summary>
     public static int Passes(IReadOnlyList<string> args)
     {
-        var passes = args.Count > 0 && int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 5;
-        if (args.ToList().IndexOf("--cpu") is var at and >= 0)
+        int passes;
+        int? cpu;
+        try
         {
-            if (at + 1 >= args.Count || !int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var cpu)
-                || cpu >= Environment.ProcessorCount)
-            {
-                Console.Error.WriteLine($"passes: --cpu takes a cpu number below {Environment.ProcessorCount}.");
-                return 2;
-            }
+            passes = args.Count > 0 ? Whole("the number of passes", args[0], 1, int.MaxValue) : 5;
+            cpu = ValueOf(args, "--cpu") is null ? null : Number(args, "--cpu", 0, first: 0, last: Environment.ProcessorCount - 1);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"passes: {e.Message}");
+            return 2;
+        }
 
-            if (!CallingThread.PinTo(cpu, out var errno))
+        if (cpu is { } pinned)
+        {
+            if (!CallingThread.PinTo(pinned, out var errno))
             {
-                Console.Error.WriteLine($"passes: sched_setaffinity to cpu {cpu} was refused (errno {errno}).");
+                Console.Error.WriteLine($"passes: sched_setaffinity to cpu {pinned} was refused (errno {errno}).");
                 return 1;
             }
         }
@@ -165,13 +181,26 @@ public static partial class FloorComparison
     [GeneratedRegex(@"pass \d+: .* = (\d+) cells/s")]
     private static partial Regex PassLine();
 
-    private static int Option(IReadOnlyList<string> args, string name, int fallback)
+    /// <summary>The word after <paramref name="name"/>, or null when the option is not given; a name with nothing after it is bad input.</summary>
+    private static string? ValueOf(IReadOnlyList<string> args, string name)
     {
-        var i = args.ToList().IndexOf(name);
-        return i >= 0 && i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
-            ? value
-            : fallback;
+        var at = args.ToList().IndexOf(name);
+        return at < 0 ? null : at + 1 < args.Count ? args[at + 1] : throw new UsageException($"{name} needs a value.");
     }
+
+    /// <summary>A whole-number option from <paramref name="first"/> to <paramref name="last"/>, or the fallback when it is not given.</summary>
+    private static int Number(IReadOnlyList<string> args, string name, int fallback, int first, int last = int.MaxValue) =>
+        ValueOf(args, name) is { } text ? Whole(name, text, first, last) : fallback;
+
+    private static int Whole(string name, string text, int first, int last) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= first && value <= last
+            ? value
+            : throw new UsageException(last == int.MaxValue
+                ? $"{name} takes a whole number from {first}, not \"{text}\"."
+                : $"{name} takes a whole number from {first} to {last}, not \"{text}\".");
+
+    /// <summary>Bad arguments: one line, exit code 2.</summary>
+    private sealed class UsageException(string message) : Exception(message);
 
     /// <summary>The repository root, embedded at build time (Directory.Build.props).</summary>
     private static string RepositoryRoot() =>

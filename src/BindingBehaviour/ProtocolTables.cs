@@ -115,8 +115,8 @@ public static class ProtocolTables
     }
 }
 
-/// <summary>One socket of /proc/net/{tcp,tcp6,udp,udp6}: the kernel's hex state and its ss(8) name, owner uid, inode (0 for TIME-WAIT).</summary>
 /// <summary>One row of an inet table of /proc/net: the state as the kernel's hex code ("0A"), the owner's uid, the inode.</summary>
 public sealed record ProcNetRow(IPEndPoint Local, IPEndPoint Remote, string StateCode, int Uid, long Inode);
 
+/// <summary>One socket of /proc/net/{tcp,tcp6,udp,udp6}: the kernel's hex state and its ss(8) name, owner uid, inode (0 for TIME-WAIT).</summary>
 public sealed record ProcNetSocket(Transport Transport, IPEndPoint Local, IPEndPoint Remote, string StateCode, string State, int Uid, long Inode);

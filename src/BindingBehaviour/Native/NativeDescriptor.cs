@@ -205,7 +205,6 @@ public readonly unsafe struct NativeDescriptor : IDisposable
         !IsOpen ? throw new ObjectDisposedException(nameof(NativeDescriptor))
         : _socket ?? new Socket(new SafeSocketHandle(_fd, ownsHandle: true));
 
-
     public void Dispose()
     {
         if (!IsOpen)

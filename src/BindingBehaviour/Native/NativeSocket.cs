@@ -41,8 +41,8 @@ public sealed class NativeSocket : IDisposable
     public static NativeSocket Open(Transport transport, IPAddress forAddress) => Open(transport, forAddress.AddressFamily);
 
     /// <summary>
-    /// The native sequence (<see cref="NativeDescriptor.OpenBound(in NativeSetup, in NativeEndPoint, out NativeDescriptor)"/>): open, set up, bind, listen when asked. On success the
-    /// socket is returned open; on a refusal it is closed.
+    /// The native sequence (<see cref="NativeDescriptor.OpenBound(in NativeSetup, in NativeEndPoint, out NativeDescriptor)"/>):
+    /// open, set up, bind, listen when asked. On success the socket is returned open; on a refusal it is closed.
     /// </summary>
     public static Outcome TryOpenBound(in NativeSetup setup, IPEndPoint endPoint, out NativeSocket? socket)
     {

@@ -245,7 +245,6 @@ public static class ResultsJson
 
     // ---- shared -----------------------------------------------------------------------------------------------------
 
-    /// <summary>A file's text; a file that cannot be read is one <see cref="ResultsFormatException"/> naming it.</summary>
     /// <summary>
     /// Reads a file of the record <typeparamref name="T"/> strictly: any problem (unreadable, not JSON, not the record,
     /// not what <paramref name="validate"/> accepts) is one <see cref="ResultsFormatException"/> naming the file.
@@ -267,6 +266,7 @@ public static class ResultsJson
         }
     }
 
+    /// <summary>A file's text; a file that cannot be read is one <see cref="ResultsFormatException"/> naming it.</summary>
     public static string ReadText(string path)
     {
         try

@@ -18,7 +18,7 @@ internal static class DocsRenderer
         };
         foreach (var topic in results.Topics)
         {
-            files[TopicPage.PathOf(topic)] = TopicPage.Render(results, topic);
+            files[topic.PagePath] = TopicPage.Render(results, topic);
         }
 
         foreach (var (path, content) in RulesPage.DisagreementFiles(matrix))

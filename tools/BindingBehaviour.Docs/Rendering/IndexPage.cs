@@ -88,7 +88,7 @@ internal static class IndexPage
             results.Topics.Select(topic => (IReadOnlyList<string>)
             [
                 topic.Order.ToString(CultureInfo.InvariantCulture),
-                Markdown.Link(topic.Title, TopicPage.PathOf(topic)),
+                Markdown.Link(topic.Title, topic.PagePath),
                 results.ClaimsOf(topic).Count.ToString(CultureInfo.InvariantCulture),
                 .. MergedResults.AllOs.Select(os => Summary(results, topic, os)),
             ]));
@@ -161,7 +161,7 @@ internal static class IndexPage
                 + "or the attested (☑) or expected (◻) outcome where no run observed it.");
         foreach (var topic in results.Topics)
         {
-            page.Heading(3, Markdown.Link($"{topic.Order.ToString(CultureInfo.InvariantCulture)}. {topic.Title}", TopicPage.PathOf(topic)))
+            page.Heading(3, Markdown.Link($"{topic.Order.ToString(CultureInfo.InvariantCulture)}. {topic.Title}", topic.PagePath))
                 .Table(
                     ["Claim", "Layer", .. MergedResults.AllOs.Select(Labels.OsName)],
                     results.ClaimsOf(topic).SelectMany(claim => MergedResults.Layers(claim).Select(variant => (IReadOnlyList<string>)

@@ -6,11 +6,9 @@ namespace BindingBehaviour.Docs.Rendering;
 /// <summary>docs/topics/NN-id.md: a topic's question, then every claim with its C#, expectations, sources and observations.</summary>
 internal static class TopicPage
 {
-    public static string PathOf(Topic topic) => topic.PagePath;
-
     /// <summary>A link target to a claim, from the docs root.</summary>
     public static string LinkFromRoot(ClaimDefinition claim) =>
-        PathOf(MergedResults.TopicOf(claim)) + Markdown.Fragment(claim.Id);
+        MergedResults.TopicOf(claim).PagePath + Markdown.Fragment(claim.Id);
 
     public static string Render(MergedResults results, Topic topic)
     {

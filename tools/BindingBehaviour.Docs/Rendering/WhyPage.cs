@@ -40,7 +40,7 @@ internal static class WhyPage
             .Line()
             .Heading(1, "Why a TCP socket and a UDP socket can share a port")
             .Paragraph($"{Markdown.Link("← all topics", IndexPage.FileName)} · "
-                + $"{Markdown.Link($"{Topic.TcpAndUdp.Order}. {Topic.TcpAndUdp.Title}", TopicPage.PathOf(Topic.TcpAndUdp))}")
+                + $"{Markdown.Link($"{Topic.TcpAndUdp.Order}. {Topic.TcpAndUdp.Title}", Topic.TcpAndUdp.PagePath)}")
             .Paragraph(
                 "A port number is not one resource of the machine. When a socket binds, the kernel asks \"is this port taken?\" "
                 + "of a table that belongs to the socket's protocol: TCP sockets are looked up in the TCP bind table, UDP sockets "

@@ -192,7 +192,8 @@ public static class ProbeDoctor
             Option((int)NativeOptions.ReusePort, NativeOptions.ReusePort, "SO_REUSEPORT", DoctorDocs.ReusePort);
             if (socket.Family == AddressFamily.InterNetworkV6 && (socket.Options & (int)NativeOptions.V6Only) == 0)
             {
-                tried.Add(($"{ProbeArguments.OptionTokens(layer, (int)NativeOptions.V6Only)} on this socket", socket with { Options = socket.Options | (int)NativeOptions.V6Only }, Same, DoctorDocs.V6Only));
+                var v6Only = (int)NativeOptions.V6Only;
+                tried.Add(($"{ProbeArguments.OptionTokens(layer, v6Only)} on this socket", socket with { Options = socket.Options | v6Only }, Same, DoctorDocs.V6Only));
             }
         }
         else
@@ -200,7 +201,8 @@ public static class ProbeDoctor
             Option((int)ManagedOptions.ReuseAddress, NativeOptions.ReuseAddress, "ReuseAddress (as .NET sets it)", DoctorDocs.ReuseAddress);
             if ((socket.Options & (int)ManagedOptions.DualMode) != 0)
             {
-                tried.Add(($"without {ProbeArguments.OptionTokens(layer, (int)ManagedOptions.DualMode)} (IPv6 only)", socket with { Options = socket.Options & ~(int)ManagedOptions.DualMode }, Same, DoctorDocs.V6Only));
+                var dualMode = (int)ManagedOptions.DualMode;
+                tried.Add(($"without {ProbeArguments.OptionTokens(layer, dualMode)} (IPv6 only)", socket with { Options = socket.Options & ~dualMode }, Same, DoctorDocs.V6Only));
             }
         }
 
