@@ -62,8 +62,11 @@ public sealed class MatrixCapabilities
         return new MatrixCapabilities(missing);
     }
 
-    /// <summary>A UDP socket binds port 0 on the address; on IPv6, with IPV6_V6ONLY set to 0 or left at the OS default.</summary>
-    private static Outcome TryBind(IPAddress address, bool leaveV6OnlyDefault)
+    /// <summary>
+    /// A UDP socket binds port 0 on the address; on IPv6, with IPV6_V6ONLY set to 0 or left at the OS default. The one
+    /// "can this machine bind that address" check, for the matrix and the claims' capabilities.
+    /// </summary>
+    public static Outcome TryBind(IPAddress address, bool leaveV6OnlyDefault)
     {
         var setup = new NativeSetup(Transport.Udp, NativeOptions.None) { LeaveV6OnlyDefault = leaveV6OnlyDefault };
         var outcome = NativeDescriptor.OpenBound(setup, new IPEndPoint(address, 0), out var socket);

@@ -444,7 +444,7 @@ public sealed class Refused_bind_in_a_constructor_leaves_the_socket_to_the_final
             + ", CreateDefaultBoundListenSocket: new Socket(...) then listenSocket.Bind(endpoint), likewise")]
     [Expect(Os.Windows, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
     [Expect(Os.MacOS, Everywhere, DotNetUdpClient + " and " + KestrelTransportOptions + ManagedEverywhere)]
-    [Needs(Capability.ProcSelfFd)]
+    [Needs(Capability.ProcSelfFd, "the claim counts the process's sockets in /proc/self/fd, which only Linux has")]
     public async Task Managed()
     {
         using var holder = new UdpClient(AddressFamily.InterNetwork);

@@ -395,7 +395,7 @@ public sealed class Reuseaddr_udp_another_user_takes_the_port(ITestOutputHelper 
     [Expect(Os.Linux, Stolen,
         LinuxUdp + ", udp_lib_lport_inuse(): SO_REUSEADDR on both sockets is no conflict and no uid is compared; "
             + "udp4_lib_lookup2() keeps the first socket of the best compute_score(), and a newly bound one goes to "
-            + "the head of the chain; catalog C13 and C56")]
+            + "the head of the chain")]
     [Expect(Os.Windows, Indeterminate,
         MicrosoftReuseTables + ", table 3: SO_REUSEADDR on both lets another user share a specific address; which "
             + "socket receives is \"indeterminate\"")]

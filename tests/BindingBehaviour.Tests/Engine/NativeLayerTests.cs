@@ -85,7 +85,7 @@ public sealed class NativeLayerTests
     public void The_native_layer_answers_as_raw_syscalls_do(string scenario, string[] steps)
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The cross-check runs Python's socket module as the raw-syscall reference on Linux.");
-        Skip.If(FindPython() is null, "python3 is not on this machine.");
+        Skip.If(Python3.Path is null, "python3 is not on this machine.");
 
         // The native layer first, then Python: each takes its own port, so the two never race each other.
         var native = RunNative(steps);
@@ -145,12 +145,9 @@ public sealed class NativeLayerTests
 
     private static string RunPython(string[] steps)
     {
-        var start = ChildProcess.Start(FindPython()!, [Path.Combine(Repository.ProjectDirectory, "Engine", "raw_bind.py"), .. steps]);
+        var start = ChildProcess.Start(Python3.Path!, [Path.Combine(Repository.ProjectDirectory, "Engine", "raw_bind.py"), .. steps]);
         var (code, output, error) = ChildProcess.Run(start, TimeSpan.FromMinutes(1)) ?? throw new TimeoutException("raw_bind.py did not end within a minute");
         code.Should().Be(0, error);
         return output.Trim();
     }
-
-    private static string? FindPython() =>
-        new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists);
 }

@@ -15,7 +15,7 @@ public sealed class RawMatrixCrossCheckTests
     public void Every_native_matrix_cell_agrees_with_raw_syscalls()
     {
         Skip.IfNot(OperatingSystem.IsLinux(), "The cross-check runs Python's socket module as the raw-syscall reference on Linux.");
-        var python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(File.Exists);
+        var python = Python3.Path;
         Skip.If(python is null, "python3 is not on this machine.");
 
         var run = MatrixRuns.Of(Layer.Native);

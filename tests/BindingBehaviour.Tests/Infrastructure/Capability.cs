@@ -62,31 +62,25 @@ public sealed class NeedsAttribute(Capability capability, string? reason = null)
 /// <summary>The capability checks: each tries the thing once per run instead of guessing from the OS name.</summary>
 public static class Capabilities
 {
-    public const string NoIpv6Loopback = "This machine has no IPv6 loopback: a socket cannot bind [::1]:0.";
-
     private static readonly ConcurrentDictionary<IPAddress, bool> Bindable = new();
+
+    private static readonly bool HasProcSelfFd = Directory.Exists("/proc/self/fd");
 
     /// <summary>The second loopback address, 127.0.0.2: Linux routes all of 127/8 to lo, macOS only 127.0.0.1.</summary>
     public static readonly IPAddress SecondLoopback = IPAddress.Parse("127.0.0.2");
 
-    /// <summary>True when a UDP socket can bind the address on an ephemeral port.</summary>
-    public static bool CanBind(IPAddress address) => Bindable.GetOrAdd(address, static a =>
-    {
+    /// <summary>True when a UDP socket can bind the address on an ephemeral port, asked once per address and run.</summary>
+    private static bool CanBind(IPAddress address) =>
         // IPV6_V6ONLY stays at the OS default: the question is the address, not dual-stack.
-        var setup = new NativeSetup(Transport.Udp, NativeOptions.None) { LeaveV6OnlyDefault = true };
-        var outcome = NativeDescriptor.OpenBound(setup, new IPEndPoint(a, 0), out var socket);
-        socket.Dispose();
-        return outcome.Succeeded;
-    });
-
-    /// <summary>True when this machine has IPv6 and its loopback [::1].</summary>
-    public static bool HasIpv6Loopback => CanBind(IPAddress.IPv6Loopback);
+        Bindable.GetOrAdd(address, static a => MatrixCapabilities.TryBind(a, leaveV6OnlyDefault: true).Succeeded);
 
     /// <summary>Why this machine lacks <paramref name="capability"/>, in one sentence; null when it has it.</summary>
     public static string? WhyMissing(Capability capability) => capability switch
     {
         Capability.Ipv6 => Socket.OSSupportsIPv6 ? null : "this machine cannot create IPv6 sockets",
-        Capability.Ipv6Loopback => HasIpv6Loopback ? null : NoIpv6Loopback,
+        Capability.Ipv6Loopback => CanBind(IPAddress.IPv6Loopback)
+            ? null
+            : "This machine has no IPv6 loopback: a socket cannot bind [::1]:0.",
         Capability.SecondLoopback => CanBind(SecondLoopback)
             ? null
             : "127.0.0.2 cannot be bound here (macOS lo0 has only 127.0.0.1 unless an alias is added).",
@@ -98,9 +92,7 @@ public static class Capabilities
             ? null
             : "This OS has no SO_EXCLUSIVEADDRUSE.",
         Capability.Root => Environment.IsPrivilegedProcess ? null : "this process is not root (on Windows: not elevated)",
-        Capability.ProcSelfFd => Directory.Exists("/proc/self/fd")
-            ? null
-            : "the claim counts the process's sockets in /proc/self/fd, which only Linux has",
+        Capability.ProcSelfFd => HasProcSelfFd ? null : "this OS has no /proc/self/fd (only Linux lists a process's descriptors there)",
         Capability.KernelTables => KernelTableReader.WhyUnavailable,
         Capability.NetworkNamespaceThread => NetworkNamespaceThread.MissingCapability,
         Capability.BindAsNobody => Unprivileged.MissingCapability,

@@ -329,13 +329,9 @@ public static class DescriptorLedger
         {
             lines = File.ReadAllLines($"/proc/self/net/{table}");
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             yield break; // a table this kernel does not have (no IPv6, no udplite).
-        }
-        catch (UnauthorizedAccessException)
-        {
-            yield break;
         }
 
         foreach (var line in lines.Skip(1))
@@ -369,8 +365,7 @@ public static class DescriptorLedger
         var address = local.Address;
         var protocol = type switch { sockStream => "tcp", sockDgram => "udp", _ => $"type{type}" } + (address.AddressFamily == AddressFamily.InterNetworkV6 ? "6" : "");
         var bound = local.Port != 0;
-        var loopback = IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()));
-        return new SocketEntry(protocol, local.ToString(), null, bound ? "BOUND" : "UNBOUND", NetworkFacing: bound && !loopback);
+        return new SocketEntry(protocol, local.ToString(), null, bound ? "BOUND" : "UNBOUND", NetworkFacing: bound && !IsLoopback(address));
     }
 
     private static bool IsLoopback(IPAddress address) =>

@@ -10,8 +10,8 @@ namespace BindingBehaviour.Tests.Infrastructure;
 /// </summary>
 public static partial class EphemeralPortRange
 {
-    public const int WindowsDocumentedFirst = 49152;
-    public const int WindowsDocumentedLast = 65535;
+    private const int WindowsDocumentedFirst = 49152;
+    private const int WindowsDocumentedLast = 65535;
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (int, int, string)> Cache = new();
 

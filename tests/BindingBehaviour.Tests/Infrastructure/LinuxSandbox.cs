@@ -25,41 +25,32 @@ public sealed record LinuxSandbox
         int.TryParse(System.Environment.GetEnvironmentVariable("BINDINGBEHAVIOUR_CHILD_TIMEOUT_SECONDS"), out var seconds) && seconds > 0 ? seconds : 60);
     private static readonly ConcurrentDictionary<string, Lazy<string?>> Probed = new();
 
-    private LinuxSandbox(Namespaces where) => Where = where;
+    private LinuxSandbox(NetworkNamespace where) => Where = where;
 
-    private enum Namespaces
-    {
-        /// <summary>The test process's own network namespace.</summary>
-        This,
-
-        /// <summary>unshare --net: a new network namespace, which needs root (CAP_SYS_ADMIN).</summary>
-        NewNetwork,
-
-        /// <summary>unshare --user --map-root-user --net: a new user namespace whose root owns a new network namespace.</summary>
-        NewUserAndNetwork,
-    }
-
-    private Namespaces Where { get; }
+    private NetworkNamespace Where { get; }
 
     private bool AsNobody { get; init; }
 
     private IReadOnlyList<(string Key, string Value)> Sysctls { get; init; } = [];
 
     /// <summary>The network namespace this process runs in (to run a child as another user beside this process's sockets).</summary>
-    public static LinuxSandbox ThisNetworkNamespace() => new(Namespaces.This);
+    public static LinuxSandbox ThisNetworkNamespace() => In(NetworkNamespace.This);
 
     /// <summary>A new network namespace with only loopback, brought up, created by root (unshare --net).</summary>
-    public static LinuxSandbox NewNetworkNamespace() => new(Namespaces.NewNetwork);
+    public static LinuxSandbox NewNetworkNamespace() => In(NetworkNamespace.New);
 
     /// <summary>
     /// A new user namespace whose root (this process's user, or nobody when this process is root) owns a new network
     /// namespace (unshare --user --map-root-user --net), loopback up.
     /// </summary>
-    public static LinuxSandbox NewUserNamespaceAsNobody() => new(Namespaces.NewUserAndNetwork);
+    public static LinuxSandbox NewUserNamespaceAsNobody() => In(NetworkNamespace.NewInUserNamespace);
+
+    /// <summary>The sandbox of one of the three network namespaces (<see cref="NetworkNamespace"/>).</summary>
+    public static LinuxSandbox In(NetworkNamespace where) => new(where);
 
     /// <summary>Sets a sysctl inside the new network namespace, written to its /proc/sys before the probe starts.</summary>
     public LinuxSandbox Sysctl(string key, string value) =>
-        Where == Namespaces.This
+        Where == NetworkNamespace.This
             ? throw new InvalidOperationException("Sysctls are set only inside a network namespace the suite creates.")
             : this with { Sysctls = [.. Sysctls, (key, value)] };
 
@@ -75,13 +66,13 @@ public sealed record LinuxSandbox
             {
                 Where switch
                 {
-                    Namespaces.This => "this process's network namespace",
-                    Namespaces.NewNetwork => "new network namespace (unshare --net, lo up)",
+                    NetworkNamespace.This => "this process's network namespace",
+                    NetworkNamespace.New => "new network namespace (unshare --net, lo up)",
                     _ => "new user namespace owning a new network namespace (unshare --user --map-root-user --net, lo up)",
                 },
             };
             parts.AddRange(Sysctls.Select(s => $"{s.Key}={s.Value}"));
-            parts.Add(Where == Namespaces.NewUserAndNetwork
+            parts.Add(Where == NetworkNamespace.NewInUserNamespace
                 ? $"uid 0 inside, uid {UserNamespaceOwner} outside"
                 : AsNobody ? $"uid {Nobody} (setpriv)" : $"uid {ThisUid}");
             return "environment: " + string.Join(", ", parts);
@@ -150,7 +141,7 @@ public sealed record LinuxSandbox
             }
         }
 
-        if (Where == Namespaces.This && !AsNobody)
+        if (Where == NetworkNamespace.This && !AsNobody)
         {
             return null;
         }
@@ -160,7 +151,7 @@ public sealed record LinuxSandbox
             return $"this process is not root, so it cannot start a child as uid {Nobody}";
         }
 
-        if (Where == Namespaces.NewNetwork)
+        if (Where == NetworkNamespace.New)
         {
             // The probe of the capability itself: may this process create a network namespace?
             var (netns, _, netnsError) = Run([Unshare, "--net", "true"], null);
@@ -170,7 +161,7 @@ public sealed record LinuxSandbox
             }
         }
 
-        if (Where == Namespaces.NewUserAndNetwork)
+        if (Where == NetworkNamespace.NewInUserNamespace)
         {
             var (userns, _, usernsError) = Run([.. DropToNobody(), Unshare, "--user", "--map-root-user", "--net", "true"], null);
             if (userns != 0)
@@ -189,8 +180,8 @@ public sealed record LinuxSandbox
     private const string Shell = "/bin/sh";
 
     private IEnumerable<string> Tools() =>
-        (Where == Namespaces.This ? [] : new[] { Unshare, Shell })
-        .Concat(AsNobody || (Where == Namespaces.NewUserAndNetwork && IsRoot) ? [Setpriv] : []);
+        (Where == NetworkNamespace.This ? [] : new[] { Unshare, Shell })
+        .Concat(AsNobody || (Where == NetworkNamespace.NewInUserNamespace && IsRoot) ? [Setpriv] : []);
 
     /// <summary>
     /// The command line: [setpriv to nobody] [unshare ... sh -c 'ip link set lo up, write the sysctls, exec "$@"' sh]
@@ -200,7 +191,7 @@ public sealed record LinuxSandbox
     {
         var probe = new List<string> { Dotnet(), ProbeDll() };
         var command = new List<string>();
-        if (Where == Namespaces.This)
+        if (Where == NetworkNamespace.This)
         {
             command.AddRange(AsNobody ? DropToNobody() : []);
             command.AddRange(probe);
@@ -215,7 +206,7 @@ public sealed record LinuxSandbox
         }
 
         setup.Append(" && exec \"$@\"");
-        if (Where == Namespaces.NewUserAndNetwork)
+        if (Where == NetworkNamespace.NewInUserNamespace)
         {
             command.AddRange(DropToNobody());
             command.AddRange([Unshare, "--user", "--map-root-user", "--net", Shell, "-c", setup.ToString(), "sh"]);

@@ -18,7 +18,7 @@ public static class LoopbackMulticast
     public static string? MissingCapability => Missing.Value;
 
     /// <summary>Joins the group on the loopback interface.</summary>
-    public static void Join(Socket receiver) =>
+    private static void Join(Socket receiver) =>
         receiver.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(Group, IPAddress.Loopback));
 
     public static Socket Sender()

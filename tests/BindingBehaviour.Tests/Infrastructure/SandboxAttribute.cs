@@ -3,13 +3,16 @@ namespace BindingBehaviour.Tests.Infrastructure;
 /// <summary>Which network namespace a claim's child process runs in.</summary>
 public enum NetworkNamespace
 {
-    /// <summary>The test process's own (<see cref="LinuxSandbox.ThisNetworkNamespace"/>).</summary>
+    /// <summary>The test process's own.</summary>
     This,
 
-    /// <summary>A new one created by root (<see cref="LinuxSandbox.NewNetworkNamespace"/>).</summary>
+    /// <summary>unshare --net: a new one with only loopback, which needs root (CAP_SYS_ADMIN).</summary>
     New,
 
-    /// <summary>A new one owned by a new user namespace (<see cref="LinuxSandbox.NewUserNamespaceAsNobody"/>).</summary>
+    /// <summary>
+    /// unshare --user --map-root-user --net: a new one owned by a new user namespace, whose root is this process's user
+    /// (nobody when this process is root).
+    /// </summary>
     NewInUserNamespace,
 }
 
@@ -31,12 +34,7 @@ public sealed class SandboxAttribute(NetworkNamespace where) : Attribute
 
     public LinuxSandbox Build()
     {
-        var sandbox = Where switch
-        {
-            NetworkNamespace.This => LinuxSandbox.ThisNetworkNamespace(),
-            NetworkNamespace.New => LinuxSandbox.NewNetworkNamespace(),
-            _ => LinuxSandbox.NewUserNamespaceAsNobody(),
-        };
+        var sandbox = LinuxSandbox.In(Where);
         if (Sysctl is { } sysctl)
         {
             var equals = sysctl.IndexOf('=', StringComparison.Ordinal);

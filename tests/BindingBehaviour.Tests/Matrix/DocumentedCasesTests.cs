@@ -8,8 +8,7 @@ namespace BindingBehaviour.Tests.Matrix;
 /// The three models against cases their public sources document per OS: Linux's bind-conflict code (torvalds/linux
 /// net/ipv4/inet_connection_sock.c, inet_csk_bind_conflict(); net/ipv4/udp.c, udp_lib_lport_inuse()) and socket(7);
 /// Microsoft Learn, "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" and "Dual-Stack Sockets for IPv6 Winsock Applications";
-/// XNU bsd/netinet/in_pcb.c, in_pcbbind(). The first column is the case's label (C05 ...), the one the claims' sources
-/// cite as "catalog Cnn". Only the Linux model is checked against a machine here; these rows keep the Windows and macOS
+/// XNU bsd/netinet/in_pcb.c, in_pcbbind(). The first column is the case's label (C05 ...). Only the Linux model is checked against a machine here; these rows keep the Windows and macOS
 /// models honest to their documents until CI runs them.
 /// </summary>
 public sealed class DocumentedCasesTests

@@ -3,6 +3,7 @@ using System.Globalization;
 using BindingBehaviour.KernelTables;
 using BindingBehaviour.Probe;
 using BindingBehaviour.Probe.Doctor;
+using BindingBehaviour.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace BindingBehaviour.Tests.Matrix;
@@ -25,17 +26,13 @@ public sealed class ProbeDoctorKernelTablesTests(ITestOutputHelper output)
     {
         var unavailable = KernelTableReader.WhyUnavailable;
         Skip.If(unavailable is not null, unavailable);
-        Skip.If(!File.Exists("/usr/bin/python3"), "the holder process is a python3 script, and /usr/bin/python3 is missing");
+        Skip.If(Python3.Path is null, "the holder process is a python3 script, and this machine has no python3");
 
         for (var attempt = 1; ; attempt++)
         {
-            using var holder = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", Holder])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            })!;
+            var start = ChildProcess.Start(Python3.Path!, ["-c", Holder]);
+            start.RedirectStandardInput = start.RedirectStandardOutput = start.RedirectStandardError = true;
+            using var holder = Process.Start(start)!;
             using var pipes = holder.ClosingPipes();
             try
             {
@@ -64,12 +61,10 @@ public sealed class ProbeDoctorKernelTablesTests(ITestOutputHelper output)
             }
             finally
             {
+                // Closing its stdin ends the holder; one that does not end is killed.
                 holder.StandardInput.Close();
-                if (!holder.WaitForExit(TimeSpan.FromSeconds(10)))
-                {
-                    holder.Kill();
-                    holder.WaitForExit();
-                }
+                holder.WaitForExit(TimeSpan.FromSeconds(10));
+                holder.KillIfRunning();
             }
         }
     }

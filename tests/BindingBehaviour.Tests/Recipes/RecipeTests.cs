@@ -159,7 +159,8 @@ public sealed class RecipeTests
     [SkippableFact]
     public void One_dual_mode_listener_accepts_IPv4_and_IPv6_clients()
     {
-        Skip.IfNot(Socket.OSSupportsIPv6 && Capabilities.HasIpv6Loopback, "this machine has no IPv6 loopback");
+        var noIpv6Loopback = Capabilities.WhyMissing(Capability.Ipv6Loopback);
+        Skip.If(noIpv6Loopback is not null, noIpv6Loopback);
 
         Socket? listener = null;
         for (var attempt = 0; listener is null && attempt < Ports.Attempts; attempt++)
